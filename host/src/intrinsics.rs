@@ -1,0 +1,378 @@
+//! The host side of the ABI: one function per intrinsic, reaching the program's state through
+//! wasmer's `FunctionEnv`. No raw pointers and no `unsafe`: every pointer and length a guest
+//! passes is checked against its memory, and a bad one gets a result code, never a trap.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plc_sdk::abi::{self, wasm_log_level, wasm_result_t};
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView};
+
+use crate::environment::{Detached, EnvError, Environment, LogRecord, Value};
+
+const OK: i32 = wasm_result_t::WASM_SUCCESS as i32;
+const GENERIC: i32 = wasm_result_t::WASM_GENERIC_ERROR as i32;
+const BAD_TYPE: i32 = wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32;
+
+/// The most bytes of output one poll may stage, and the most variable writes: a guest writing
+/// in a loop gets `WASM_GENERIC_ERROR` past them instead of growing the host's memory.
+const MAX_STAGED_OUTPUT_BYTES: usize = 1 << 20;
+const MAX_STAGED_VARIABLES: usize = 4096;
+/// Source file names longer than this are cut.
+const MAX_FILE_NAME_LEN: u64 = 1024;
+
+/// A write to the output image, waiting for the poll to complete.
+#[derive(Debug, Clone, Copy)]
+struct StagedOutput {
+    address: usize,
+    start: usize,
+    len: usize,
+}
+
+/// Everything the host functions of one instance reach.
+pub(crate) struct GuestState {
+    pub(crate) program: Arc<str>,
+    pub(crate) memory: Option<Memory>,
+    /// The environment, handed in for the duration of a poll; [`Detached`] otherwise.
+    pub(crate) env: Box<dyn Environment>,
+    /// The clock at the start of the poll.
+    now: Result<Duration, EnvError>,
+    outputs: Vec<StagedOutput>,
+    output_bytes: Vec<u8>,
+    variables: Vec<(String, Value)>,
+    logs_left: u32,
+    logs_dropped: u32,
+    log_budget: u32,
+    scratch: Vec<u8>,
+}
+
+impl GuestState {
+    pub(crate) fn new(program: Arc<str>, log_budget: u32) -> Self {
+        GuestState {
+            program,
+            memory: None,
+            env: Box::new(Detached),
+            now: Err(EnvError::Other("no poll is running".into())),
+            outputs: Vec::new(),
+            output_bytes: Vec::new(),
+            variables: Vec::new(),
+            logs_left: 0,
+            logs_dropped: 0,
+            log_budget,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Starts a transaction: reads the clock once and clears what an earlier poll staged.
+    pub(crate) fn begin(&mut self) {
+        self.now = self.env.elapsed();
+        self.discard();
+        self.logs_left = self.log_budget;
+        self.logs_dropped = 0;
+    }
+
+    /// Publishes what the poll staged, in the order it was written.
+    pub(crate) fn commit(&mut self) {
+        for staged in self.outputs.drain(..) {
+            let data = &self.output_bytes[staged.start..staged.start + staged.len];
+            if let Err(e) = self.env.write_output(staged.address, data) {
+                log::error!(target: &*self.program, "publishing outputs at {}: {e}", staged.address);
+            }
+        }
+        for (name, value) in self.variables.drain(..) {
+            if let Err(e) = self.env.set_variable(&name, value) {
+                log::error!(target: &*self.program, "publishing variable {name}: {e}");
+            }
+        }
+        self.output_bytes.clear();
+    }
+
+    /// Drops what the poll staged: a faulted poll publishes nothing.
+    pub(crate) fn discard(&mut self) {
+        self.outputs.clear();
+        self.output_bytes.clear();
+        self.variables.clear();
+    }
+
+    /// How many log messages the last poll had dropped.
+    pub(crate) fn logs_dropped(&self) -> u32 {
+        self.logs_dropped
+    }
+
+    /// A staged variable, newest first, else the environment's.
+    fn variable(&self, name: &str) -> Result<Value, EnvError> {
+        match self.variables.iter().rev().find(|(n, _)| n == name) {
+            Some((_, value)) => Ok(*value),
+            None => self.env.get_variable(name),
+        }
+    }
+}
+
+/// Builds the import object: every intrinsic of [`abi::INTRINSICS`] that this host implements.
+pub(crate) fn imports(store: &mut impl AsStoreMut, env: &FunctionEnv<GuestState>) -> Imports {
+    let mut imports = Imports::new();
+    for intrinsic in abi::INTRINSICS {
+        if let Some(function) = host_function(store, env, intrinsic.name) {
+            imports.define(abi::IMPORT_MODULE, intrinsic.name, function);
+        }
+    }
+    imports
+}
+
+/// The host function implementing the intrinsic `name`.
+pub(crate) fn host_function(store: &mut impl AsStoreMut, env: &FunctionEnv<GuestState>, name: &str) -> Option<Function> {
+    let f = match name {
+        "wasm_log" => Function::new_typed_with_env(store, env, wasm_log),
+        "wasm_read_input" => Function::new_typed_with_env(store, env, wasm_read_input),
+        "wasm_write_output" => Function::new_typed_with_env(store, env, wasm_write_output),
+        "wasm_read_output" => Function::new_typed_with_env(store, env, wasm_read_output),
+        "wasm_current_time" => Function::new_typed_with_env(store, env, wasm_current_time),
+        "wasm_variable_read_boolean" => Function::new_typed_with_env(store, env, wasm_variable_read_boolean),
+        "wasm_variable_read_double" => Function::new_typed_with_env(store, env, wasm_variable_read_double),
+        "wasm_variable_read_int" => Function::new_typed_with_env(store, env, wasm_variable_read_int),
+        "wasm_variable_write_boolean" => Function::new_typed_with_env(store, env, wasm_variable_write_boolean),
+        "wasm_variable_write_double" => Function::new_typed_with_env(store, env, wasm_variable_write_double),
+        "wasm_variable_write_int" => Function::new_typed_with_env(store, env, wasm_variable_write_int),
+        _ => return None,
+    };
+    Some(f)
+}
+
+type Env<'a> = FunctionEnvMut<'a, GuestState>;
+
+/// A guest's (pointer, length) as a range of its memory, if the length is not negative and
+/// the whole range lies inside the memory.
+fn guest_range(view: &MemoryView<'_>, ptr: i32, len: i32) -> Option<(u64, usize)> {
+    let len = u32::try_from(len).ok()?;
+    let start = u64::from(ptr as u32);
+    (start + u64::from(len) <= view.data_size()).then_some((start, len as usize))
+}
+
+/// Runs `f` with the state and a view of the guest's memory; `GENERIC` when there is no
+/// memory yet (an intrinsic called from the start function).
+fn with_memory(mut env: Env<'_>, f: impl FnOnce(&mut GuestState, &MemoryView<'_>) -> i32) -> i32 {
+    let (state, store) = env.data_and_store_mut();
+    let Some(memory) = state.memory.clone() else { return GENERIC };
+    let view = memory.view(&store);
+    f(state, &view)
+}
+
+/// Reads a variable name from guest memory into `buf`.
+fn read_name<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8; abi::MAX_VARIABLE_NAME_LEN as usize]) -> Result<&'b str, i32> {
+    let (start, len) = guest_range(view, ptr, len).ok_or(GENERIC)?;
+    let raw = buf.get_mut(..len).ok_or(GENERIC)?;
+    view.read(start, raw).map_err(|_| GENERIC)?;
+    std::str::from_utf8(raw).map_err(|_| GENERIC)
+}
+
+fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, message: i32, message_len: i32) -> i32 {
+    with_memory(env, |state, view| {
+        if state.logs_left == 0 {
+            state.logs_dropped += 1;
+            return GENERIC;
+        }
+        let level = match wasm_log_level::from_code(level) {
+            Some(wasm_log_level::LOG_ERROR) => log::Level::Error,
+            Some(wasm_log_level::LOG_WARN) => log::Level::Warn,
+            Some(wasm_log_level::LOG_INFO) => log::Level::Info,
+            Some(wasm_log_level::LOG_DEBUG) => log::Level::Debug,
+            Some(wasm_log_level::LOG_TRACE) => log::Level::Trace,
+            None => return GENERIC,
+        };
+        let (Some(file), Some(message)) = (guest_range(view, file, file_len), guest_range(view, message, message_len)) else {
+            return GENERIC;
+        };
+        let text = |(start, len): (u64, usize), max: u64| {
+            let mut bytes = vec![0; len.min(max as usize)];
+            view.read(start, &mut bytes).map(|()| String::from_utf8_lossy(&bytes).into_owned())
+        };
+        let (Ok(file), Ok(message)) = (text(file, MAX_FILE_NAME_LEN), text(message, abi::MAX_LOG_MESSAGE_LEN as u64)) else {
+            return GENERIC;
+        };
+        state.logs_left -= 1;
+        let record = LogRecord { program: state.program.to_string(), level, file, line: line.max(0) as u32, message };
+        log::logger().log(
+            &log::Record::builder()
+                .target(&record.program)
+                .level(level)
+                .file(Some(&record.file))
+                .line(Some(record.line))
+                .args(format_args!("{}", record.message))
+                .build(),
+        );
+        state.env.log(&record);
+        OK
+    })
+}
+
+fn wasm_read_input(env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> i32 {
+    with_memory(env, |state, view| {
+        let Some((start, len)) = guest_range(view, buffer, buffer_len) else { return GENERIC };
+        state.scratch.resize(len, 0);
+        if let Err(e) = state.env.read_input(address as u32 as usize, &mut state.scratch) {
+            return e.code();
+        }
+        if view.write(start, &state.scratch).is_err() {
+            return GENERIC;
+        }
+        OK
+    })
+}
+
+fn wasm_read_output(env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> i32 {
+    with_memory(env, |state, view| {
+        let Some((start, len)) = guest_range(view, buffer, buffer_len) else { return GENERIC };
+        let address = address as u32 as usize;
+        state.scratch.resize(len, 0);
+        if let Err(e) = state.env.read_output(address, &mut state.scratch) {
+            return e.code();
+        }
+        // This poll's own writes, oldest first, on top of the published image.
+        for staged in &state.outputs {
+            let from = staged.address.max(address);
+            let to = (staged.address + staged.len).min(address + len);
+            if from < to {
+                let src = staged.start + (from - staged.address);
+                state.scratch[from - address..to - address].copy_from_slice(&state.output_bytes[src..src + (to - from)]);
+            }
+        }
+        if view.write(start, &state.scratch).is_err() {
+            return GENERIC;
+        }
+        OK
+    })
+}
+
+fn wasm_write_output(env: Env<'_>, address: i32, data: i32, data_len: i32) -> i32 {
+    with_memory(env, |state, view| {
+        let Some((start, len)) = guest_range(view, data, data_len) else { return GENERIC };
+        let address = address as u32 as usize;
+        // The range must exist in the output image.
+        state.scratch.resize(len, 0);
+        if let Err(e) = state.env.read_output(address, &mut state.scratch) {
+            return e.code();
+        }
+        if view.read(start, &mut state.scratch).is_err() {
+            return GENERIC;
+        }
+        // Writing a range again replaces its staged bytes, unless a later write overlaps it.
+        let overlaps = |s: &StagedOutput| s.address < address + len && address < s.address + s.len;
+        let reuse = state
+            .outputs
+            .iter()
+            .rposition(|s| s.address == address && s.len == len)
+            .filter(|&i| !state.outputs[i + 1..].iter().any(overlaps));
+        let staged = match reuse {
+            Some(i) => state.outputs[i],
+            None if state.output_bytes.len() + len > MAX_STAGED_OUTPUT_BYTES => return GENERIC,
+            None => {
+                let staged = StagedOutput { address, start: state.output_bytes.len(), len };
+                state.output_bytes.resize(staged.start + len, 0);
+                state.outputs.push(staged);
+                staged
+            }
+        };
+        state.output_bytes[staged.start..staged.start + len].copy_from_slice(&state.scratch);
+        OK
+    })
+}
+
+fn wasm_current_time(env: Env<'_>, secs: i32, nanos: i32) -> i32 {
+    with_memory(env, |state, view| {
+        let now = match &state.now {
+            Ok(now) => *now,
+            Err(e) => return e.code(),
+        };
+        let (Some((secs, _)), Some((nanos, _))) = (guest_range(view, secs, 8), guest_range(view, nanos, 4)) else {
+            return GENERIC;
+        };
+        let written = view.write(secs, &now.as_secs().to_le_bytes()).and(view.write(nanos, &now.subsec_nanos().to_le_bytes()));
+        if written.is_err() {
+            return GENERIC;
+        }
+        OK
+    })
+}
+
+/// Reads a variable and, if it has the wanted type, writes its bytes to `value`.
+fn read_variable(env: Env<'_>, name: i32, name_len: i32, value: i32, encode: fn(Value) -> Option<([u8; 8], usize)>) -> i32 {
+    with_memory(env, |state, view| {
+        let mut buf = [0; abi::MAX_VARIABLE_NAME_LEN as usize];
+        let name = match read_name(view, name, name_len, &mut buf) {
+            Ok(name) => name,
+            Err(code) => return code,
+        };
+        let found = match state.variable(name) {
+            Ok(found) => found,
+            Err(e) => return e.code(),
+        };
+        let Some((bytes, len)) = encode(found) else { return BAD_TYPE };
+        let Some((start, _)) = guest_range(view, value, len as i32) else { return GENERIC };
+        if view.write(start, &bytes[..len]).is_err() {
+            return GENERIC;
+        }
+        OK
+    })
+}
+
+/// Stages a variable write after checking that it keeps the variable's type.
+fn write_variable(env: Env<'_>, name: i32, name_len: i32, value: Value) -> i32 {
+    with_memory(env, |state, view| {
+        let mut buf = [0; abi::MAX_VARIABLE_NAME_LEN as usize];
+        let name = match read_name(view, name, name_len, &mut buf) {
+            Ok(name) => name,
+            Err(code) => return code,
+        };
+        match state.variable(name) {
+            Ok(old) if !old.same_type(&value) => return BAD_TYPE,
+            Ok(_) | Err(EnvError::UnknownVariable) => {}
+            Err(e) => return e.code(),
+        }
+        let full = state.variables.len() >= MAX_STAGED_VARIABLES;
+        match state.variables.iter_mut().rev().find(|(n, _)| n == name) {
+            Some((_, staged)) => *staged = value,
+            None if full => return GENERIC,
+            None => state.variables.push((name.to_owned(), value)),
+        }
+        OK
+    })
+}
+
+fn pad<const N: usize>(bytes: [u8; N]) -> ([u8; 8], usize) {
+    let mut out = [0; 8];
+    out[..N].copy_from_slice(&bytes);
+    (out, N)
+}
+
+fn wasm_variable_read_boolean(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
+    read_variable(env, name, name_len, value, |v| match v {
+        Value::Bool(b) => Some(pad([u8::from(b)])),
+        _ => None,
+    })
+}
+
+fn wasm_variable_read_double(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
+    read_variable(env, name, name_len, value, |v| match v {
+        Value::Double(d) => Some(pad(d.to_le_bytes())),
+        _ => None,
+    })
+}
+
+fn wasm_variable_read_int(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
+    read_variable(env, name, name_len, value, |v| match v {
+        Value::Int(i) => Some(pad(i.to_le_bytes())),
+        _ => None,
+    })
+}
+
+fn wasm_variable_write_boolean(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
+    write_variable(env, name, name_len, Value::Bool(value != 0))
+}
+
+fn wasm_variable_write_double(env: Env<'_>, name: i32, name_len: i32, value: f64) -> i32 {
+    write_variable(env, name, name_len, Value::Double(value))
+}
+
+fn wasm_variable_write_int(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
+    write_variable(env, name, name_len, Value::Int(value))
+}

@@ -1,0 +1,36 @@
+//! # plc-host: the reference wasm-plc controller
+//!
+//! Loads PLC programs (wasm modules), checks them against the ABI of [`plc_sdk::abi`], and
+//! polls them once per scan cycle, each in its own sandbox: a trap, an endless loop or a
+//! memory bomb faults that program only, and the host and every other program keep running.
+//!
+//! ```
+//! use plc_host::{Environment, InMemoryEnvironment, Limits, Program};
+//!
+//! let wasm = br#"(module
+//!     (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
+//!     (memory (export "memory") 1)
+//!     (data (i32.const 0) "\2a")
+//!     (func (export "poll") (drop (call $write (i32.const 0) (i32.const 0) (i32.const 1)))))"#;
+//! let mut program = Program::new("answer", wasm, Limits::default()).unwrap();
+//! let mut env: Box<dyn Environment> = Box::new(InMemoryEnvironment::new(0, 1));
+//! program.poll(&mut env).unwrap();
+//! let env = (&*env as &dyn std::any::Any).downcast_ref::<InMemoryEnvironment>().unwrap();
+//! assert_eq!(env.outputs, [42]);
+//! ```
+#![warn(missing_docs)]
+#![deny(unsafe_code)]
+
+mod environment;
+mod fault;
+mod intrinsics;
+#[allow(unsafe_code)] // the Tunables trait has unsafe methods; nothing on the call path
+mod limits;
+mod program;
+mod validate;
+
+pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, KEPT_LOG_RECORDS};
+pub use fault::{Fault, FaultKind};
+pub use limits::{FaultPolicy, Limits};
+pub use program::{LoadError, Program, Status};
+pub use validate::{validate, Problem};

@@ -1,0 +1,342 @@
+//! A loaded PLC program: compiled, checked, instantiated, polled, faulted and restarted.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::fmt;
+
+use plc_sdk::abi;
+use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt};
+use wasmer::wasmparser::Operator;
+use wasmer::{Engine, Extern, FunctionEnv, Instance, InstantiationError, Module, Store, TypedFunction};
+use wasmer_middlewares::metering::{get_remaining_points, set_remaining_points, MeteringPoints};
+use wasmer_middlewares::Metering;
+
+use crate::environment::Environment;
+use crate::fault::{Fault, FaultKind};
+use crate::intrinsics::{self, GuestState};
+use crate::limits::{FaultPolicy, LimitingTunables, Limits};
+use crate::validate::{validate, Problem};
+
+/// Where a program stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Polled every scan.
+    Running,
+    /// Stopped by a fault; see [`Program::last_fault`].
+    Faulted,
+    /// Stopped on purpose ([`Program::stop`]).
+    Stopped,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Running => "running",
+            Status::Faulted => "faulted",
+            Status::Stopped => "stopped",
+        })
+    }
+}
+
+/// Why a module could not become a program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// Not WebAssembly (or WAT) that compiles.
+    Compile(String),
+    /// A valid module, but not a valid program for this host.
+    Invalid(Vec<Problem>),
+    /// Its start function, its `plc_abi_version` or its memory failed at instantiation.
+    Instantiate(Fault),
+}
+
+impl LoadError {
+    /// One line per problem.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            LoadError::Compile(e) => vec![format!("not a valid WebAssembly module: {e}")],
+            LoadError::Invalid(problems) => problems.iter().map(ToString::to_string).collect(),
+            LoadError::Instantiate(fault) => vec![format!("cannot be instantiated: {fault}")],
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lines().join("; "))
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A running instance and what the host needs to call it.
+struct Live {
+    store: Store,
+    env: FunctionEnv<GuestState>,
+    instance: Instance,
+    poll: TypedFunction<(), ()>,
+    /// `init`, until the first poll has called it.
+    init: Option<TypedFunction<(), ()>>,
+}
+
+/// A PLC program: one wasm module, its own engine (metering serves one module), its limits and
+/// at most one live instance.
+pub struct Program {
+    name: Arc<str>,
+    engine: Engine,
+    module: Module,
+    limits: Limits,
+    memory_exceeded: Arc<AtomicBool>,
+    live: Option<Live>,
+    status: Status,
+    polls: u64,
+    faults: u64,
+    last_fault: Option<Fault>,
+}
+
+impl fmt::Debug for Program {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Program")
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .field("polls", &self.polls)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
+}
+
+fn engine(limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engine {
+    let mut compiler = Cranelift::default();
+    compiler.push_middleware(Arc::new(Metering::new(limits.cpu_budget, |_: &Operator| 1)));
+    let mut engine: Engine = EngineBuilder::new(compiler).into();
+    engine.set_tunables(LimitingTunables::new(limits.memory_pages(), memory_exceeded));
+    engine
+}
+
+impl Program {
+    /// Compiles `wasm` (binary, or text for fixtures), checks it against the ABI and the
+    /// limits, and instantiates it once so that a trapping start function is caught now.
+    pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Program, LoadError> {
+        let memory_exceeded = Arc::new(AtomicBool::new(false));
+        let engine = engine(&limits, memory_exceeded.clone());
+        let module = Module::new(&engine, wasm).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let problems = validate(&module, &limits);
+        if !problems.is_empty() {
+            return Err(LoadError::Invalid(problems));
+        }
+        let name: Arc<str> = Arc::from(name.into());
+        let mut program = Program {
+            name,
+            engine,
+            module,
+            limits,
+            memory_exceeded,
+            live: None,
+            status: Status::Running,
+            polls: 0,
+            faults: 0,
+            last_fault: None,
+        };
+        program.live = Some(program.instantiate().map_err(LoadError::Instantiate)?);
+        Ok(program)
+    }
+
+    /// The program's name: the target of its log messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where it stands.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// Its limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Completed polls.
+    pub fn polls(&self) -> u64 {
+        self.polls
+    }
+
+    /// Faults so far.
+    pub fn faults(&self) -> u64 {
+        self.faults
+    }
+
+    /// The last fault, if any.
+    pub fn last_fault(&self) -> Option<&Fault> {
+        self.last_fault.as_ref()
+    }
+
+    /// Stops polling it until [`restart`](Self::restart).
+    pub fn stop(&mut self) {
+        self.status = Status::Stopped;
+        self.live = None;
+    }
+
+    /// Runs it again from a fresh instance, as loaded.
+    pub fn restart(&mut self) -> Result<(), Fault> {
+        self.live = None;
+        let live = self.instantiate().inspect_err(|fault| self.record(fault))?;
+        self.live = Some(live);
+        self.status = Status::Running;
+        Ok(())
+    }
+
+    /// Runs one poll against `env`: reads the clock, calls `init` first on a new instance, then
+    /// `poll`, and publishes the staged outputs and variables only if nothing faulted.
+    ///
+    /// A program that is not [`Status::Running`] is skipped (`Ok`). On a fault the instance is
+    /// discarded, the fault is returned and the policy applies: [`FaultPolicy::Stop`] leaves it
+    /// [`Status::Faulted`], [`FaultPolicy::Restart`] polls a fresh instance next time.
+    pub fn poll(&mut self, env: &mut Box<dyn Environment>) -> Result<(), Fault> {
+        if self.status != Status::Running {
+            return Ok(());
+        }
+        let live = match self.live.take() {
+            Some(live) => live,
+            None => self.instantiate().inspect_err(|fault| self.record(fault))?,
+        };
+        let live = self.live.insert(live);
+        let outcome = live.run(env, &self.limits, &self.memory_exceeded);
+        match outcome {
+            Ok(()) => {
+                self.polls += 1;
+                Ok(())
+            }
+            Err(fault) => {
+                // A trap leaves the guest's shadow stack unwound: never reuse the instance.
+                self.live = None;
+                self.record(&fault);
+                Err(fault)
+            }
+        }
+    }
+
+    fn record(&mut self, fault: &Fault) {
+        log::error!(target: &*self.name, "fault: {fault}");
+        self.faults += 1;
+        self.last_fault = Some(fault.clone());
+        self.status = match self.limits.on_fault {
+            FaultPolicy::Stop => Status::Faulted,
+            FaultPolicy::Restart => Status::Running,
+        };
+    }
+
+    fn instantiate(&self) -> Result<Live, Fault> {
+        let mut store = Store::new(self.engine.clone());
+        let env = FunctionEnv::new(&mut store, GuestState::new(self.name.clone(), self.limits.log_messages_per_poll));
+        let imports = intrinsics::imports(&mut store, &env);
+        let instance = match Instance::new(&mut store, &self.module, &imports) {
+            Ok(instance) => instance,
+            Err(InstantiationError::Start(error)) => {
+                return Err(self.classify(error, &mut store, None, "the start function"));
+            }
+            Err(e) => return Err(Fault::new(FaultKind::Instantiation, e.to_string())),
+        };
+        let memory = instance.exports.get_memory(abi::MEMORY_EXPORT).ok().cloned().or_else(|| {
+            instance.exports.iter().find_map(|(_, export)| match export {
+                Extern::Memory(memory) => Some(memory.clone()),
+                _ => None,
+            })
+        });
+        env.as_mut(&mut store).memory = memory;
+        let poll = instance
+            .exports
+            .get_typed_function::<(), ()>(&store, abi::POLL_EXPORT)
+            .map_err(|e| Fault::new(FaultKind::Instantiation, e.to_string()))?;
+        let init = instance.exports.get_typed_function::<(), ()>(&store, abi::INIT_EXPORT).ok();
+        if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
+            set_remaining_points(&mut store, &instance, self.limits.cpu_budget);
+            match version.call(&mut store) {
+                Ok(abi::ABI_VERSION) => {}
+                Ok(other) => {
+                    return Err(Fault::new(
+                        FaultKind::Instantiation,
+                        format!("the program speaks ABI version {other}, this host speaks version {}", abi::ABI_VERSION),
+                    ))
+                }
+                Err(error) => return Err(self.classify(error, &mut store, Some(&instance), "plc_abi_version")),
+            }
+        }
+        Ok(Live { store, env, instance, poll, init })
+    }
+
+    /// A fault from a runtime error; `instance` (when there is one) tells whether the budget ran out.
+    fn classify(&self, error: wasmer::RuntimeError, store: &mut Store, instance: Option<&Instance>, during: &str) -> Fault {
+        let exhausted = instance.is_some_and(|i| matches!(get_remaining_points(store, i), MeteringPoints::Exhausted));
+        classify(error, exhausted, self.memory_exceeded.load(Ordering::Relaxed), &self.limits, during)
+    }
+}
+
+fn classify(error: wasmer::RuntimeError, exhausted: bool, grew: bool, limits: &Limits, during: &str) -> Fault {
+    let mut fault = if exhausted {
+        Fault::from_runtime(error, Some(FaultKind::CpuBudget))
+    } else if grew {
+        Fault::from_runtime(error, Some(FaultKind::MemoryLimit))
+    } else {
+        Fault::from_runtime(error, None)
+    };
+    match fault.kind {
+        FaultKind::CpuBudget => {
+            fault.message = format!("{during} used all of its {} instructions (an endless loop?)", limits.cpu_budget)
+        }
+        FaultKind::MemoryLimit => fault.message = memory_message(limits, during),
+        _ => fault.message = format!("in {during}: {}", fault.message),
+    }
+    fault
+}
+
+fn memory_message(limits: &Limits, during: &str) -> String {
+    format!("{during} tried to grow memory past the limit of {} KiB", limits.memory_pages().bytes().0 / 1024)
+}
+
+impl Live {
+    fn run(&mut self, env: &mut Box<dyn Environment>, limits: &Limits, memory_exceeded: &AtomicBool) -> Result<(), Fault> {
+        let state = self.env.as_mut(&mut self.store);
+        std::mem::swap(&mut state.env, env);
+        state.begin();
+        memory_exceeded.store(false, Ordering::Relaxed);
+
+        let mut outcome = Ok(());
+        if let Some(init) = self.init.take() {
+            outcome = self.call(&init, limits, memory_exceeded, abi::INIT_EXPORT);
+        }
+        if outcome.is_ok() {
+            let poll = self.poll.clone();
+            outcome = self.call(&poll, limits, memory_exceeded, abi::POLL_EXPORT);
+        }
+
+        let state = self.env.as_mut(&mut self.store);
+        match outcome {
+            Ok(()) => state.commit(),
+            Err(_) => state.discard(),
+        }
+        let dropped = state.logs_dropped();
+        std::mem::swap(&mut state.env, env);
+        if dropped > 0 {
+            log::warn!(
+                target: &*state.program,
+                "dropped {dropped} log messages: more than {} in one scan",
+                limits.log_messages_per_poll
+            );
+        }
+        outcome
+    }
+
+    fn call(&mut self, f: &TypedFunction<(), ()>, limits: &Limits, memory_exceeded: &AtomicBool, during: &str) -> Result<(), Fault> {
+        set_remaining_points(&mut self.store, &self.instance, limits.cpu_budget);
+        let result = f.call(&mut self.store);
+        let grew = memory_exceeded.load(Ordering::Relaxed);
+        match result {
+            Ok(()) if grew => Err(Fault::new(FaultKind::MemoryLimit, memory_message(limits, during))),
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let exhausted = matches!(get_remaining_points(&mut self.store, &self.instance), MeteringPoints::Exhausted);
+                Err(classify(error, exhausted, grew, limits, during))
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Calls every intrinsic of the ABI through the SDK, so that its import list is the ABI's.
+#![no_std]
+use plc_sdk::prelude::*;
+
+static COUNT: Variable<i32> = Variable::new("count");
+static RATIO: Variable<f64> = Variable::new("ratio");
+static FLAG: Variable<bool> = Variable::new("flag");
+
+#[plc_program]
+fn everything() {
+    let t = Instant::since_start();
+    let mut input = [0u8; 2];
+    let _ = read_input(0, &mut input);
+    let count = COUNT.get().unwrap_or(0) + 1;
+    let _ = COUNT.set(count);
+    let _ = RATIO.set(RATIO.get().unwrap_or(0.0) + 0.5);
+    let _ = FLAG.set(!FLAG.get().unwrap_or(false));
+    let _ = write_output(0, &input);
+    let _ = OutputBit::new(2, 0).set(count % 2 == 1);
+    info!("scan {} at {} ms", count, t.as_millis() as u32);
+}

@@ -1,0 +1,175 @@
+//! ABI v1: the contract between a PLC program (the wasm guest) and the controller (the host).
+//!
+//! This module is the single source of truth for the codes, the log levels, the export names
+//! and the signature table. The raw imports themselves are declared once in [`crate::ffi`];
+//! `c-sdk/include/intrinsics.h` is generated from both by cbindgen (`cargo xtask header`),
+//! and the host builds its import table and its validation from [`INTRINSICS`].
+//! Tests fail when any of them drift apart.
+//!
+//! The ten intrinsics of the original design keep their names, parameter order, types and
+//! numbers forever. Additions carry the ABI version that introduced them in [`Intrinsic::since`].
+#![allow(non_camel_case_types)]
+
+/// The ABI version this crate speaks. A program may export [`ABI_VERSION_EXPORT`] returning it.
+pub const ABI_VERSION: i32 = 1;
+
+/// The wasm module every intrinsic is imported from.
+pub const IMPORT_MODULE: &str = "env";
+
+/// The export the host calls once per scan cycle: `() -> ()`. Required.
+pub const POLL_EXPORT: &str = "poll";
+
+/// An optional export `() -> ()` the host calls once on every new instance, before its first poll.
+pub const INIT_EXPORT: &str = "init";
+
+/// An optional export `() -> i32` returning the ABI version the program was built against.
+/// A host refuses a program whose version it does not speak.
+pub const ABI_VERSION_EXPORT: &str = "plc_abi_version";
+
+/// The linear memory every program must export (not import).
+pub const MEMORY_EXPORT: &str = "memory";
+
+/// The longest variable name, in bytes, a host accepts. Longer names get `WASM_GENERIC_ERROR`.
+pub const MAX_VARIABLE_NAME_LEN: i32 = 255;
+
+/// The longest log message, in bytes, a host keeps; the rest is cut off and marked.
+pub const MAX_LOG_MESSAGE_LEN: i32 = 4096;
+
+/// The various error codes used by this library.
+///
+/// Every intrinsic returns one of these (as a plain 32-bit integer) to say whether it
+/// executed successfully. A host of a later ABI version may return codes not listed here;
+/// treat them as errors.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum wasm_result_t {
+    /// The operation was successful.
+    WASM_SUCCESS = 0,
+    /// An unspecified error occurred: a pointer or length outside the program's memory, a
+    /// name that is not UTF-8, a negative length, a log message over the per-scan budget.
+    WASM_GENERIC_ERROR = 1,
+    /// Tried to access an input/output address which is out of bounds.
+    WASM_ADDRESS_OUT_OF_BOUNDS = 2,
+    /// Tried to read an unknown variable.
+    WASM_UNKNOWN_VARIABLE = 3,
+    /// Tried to read/write a variable using the wrong type (e.g. you tried to write a
+    /// boolean to an integer variable).
+    WASM_BAD_VARIABLE_TYPE = 4,
+}
+
+/// cbindgen:ignore
+impl wasm_result_t {
+    /// Every result code of this ABI version, in numeric order.
+    pub const ALL: [wasm_result_t; 5] = [
+        Self::WASM_SUCCESS,
+        Self::WASM_GENERIC_ERROR,
+        Self::WASM_ADDRESS_OUT_OF_BOUNDS,
+        Self::WASM_UNKNOWN_VARIABLE,
+        Self::WASM_BAD_VARIABLE_TYPE,
+    ];
+
+    /// The code as it crosses the boundary.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The result for a raw code, or `None` for a code this ABI version does not know.
+    pub const fn from_code(code: i32) -> Option<Self> {
+        match code {
+            0 => Some(Self::WASM_SUCCESS),
+            1 => Some(Self::WASM_GENERIC_ERROR),
+            2 => Some(Self::WASM_ADDRESS_OUT_OF_BOUNDS),
+            3 => Some(Self::WASM_UNKNOWN_VARIABLE),
+            4 => Some(Self::WASM_BAD_VARIABLE_TYPE),
+            _ => None,
+        }
+    }
+}
+
+/// The log levels used with `wasm_log()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum wasm_log_level {
+    /// Something failed.
+    LOG_ERROR = 0,
+    /// Something looks wrong but the program carries on.
+    LOG_WARN = 1,
+    /// Normal operation worth telling an operator.
+    LOG_INFO = 2,
+    /// Detail for the program's author.
+    LOG_DEBUG = 3,
+    /// Very detailed tracing.
+    LOG_TRACE = 4,
+}
+
+/// cbindgen:ignore
+impl wasm_log_level {
+    /// Every level of this ABI version, in numeric order.
+    pub const ALL: [wasm_log_level; 5] = [
+        Self::LOG_ERROR,
+        Self::LOG_WARN,
+        Self::LOG_INFO,
+        Self::LOG_DEBUG,
+        Self::LOG_TRACE,
+    ];
+
+    /// The level for a raw number, or `None` when out of range.
+    pub const fn from_code(code: i32) -> Option<Self> {
+        match code {
+            0 => Some(Self::LOG_ERROR),
+            1 => Some(Self::LOG_WARN),
+            2 => Some(Self::LOG_INFO),
+            3 => Some(Self::LOG_DEBUG),
+            4 => Some(Self::LOG_TRACE),
+            _ => None,
+        }
+    }
+}
+
+/// A WebAssembly value type as it appears in an intrinsic's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValType {
+    /// A 32-bit integer: `int`, `uint32_t`, `bool` and every pointer on wasm32.
+    I32,
+    /// A 64-bit float: `double`.
+    F64,
+}
+
+/// One host function of the ABI, as seen by the wasm module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intrinsic {
+    /// The import name, in module [`IMPORT_MODULE`].
+    pub name: &'static str,
+    /// Parameter types in order.
+    pub params: &'static [ValType],
+    /// Result types (every intrinsic returns one `i32` result code).
+    pub results: &'static [ValType],
+    /// The ABI version that introduced it.
+    pub since: i32,
+}
+
+use ValType::{F64, I32};
+
+const fn v1(name: &'static str, params: &'static [ValType]) -> Intrinsic {
+    Intrinsic { name, params, results: &[I32], since: 1 }
+}
+
+/// Every intrinsic of ABI v1, with its wasm signature. Declared in [`crate::ffi`].
+pub const INTRINSICS: &[Intrinsic] = &[
+    v1("wasm_log", &[I32, I32, I32, I32, I32, I32]),
+    v1("wasm_read_input", &[I32, I32, I32]),
+    v1("wasm_write_output", &[I32, I32, I32]),
+    v1("wasm_read_output", &[I32, I32, I32]),
+    v1("wasm_current_time", &[I32, I32]),
+    v1("wasm_variable_read_boolean", &[I32, I32, I32]),
+    v1("wasm_variable_read_double", &[I32, I32, I32]),
+    v1("wasm_variable_read_int", &[I32, I32, I32]),
+    v1("wasm_variable_write_boolean", &[I32, I32, I32]),
+    v1("wasm_variable_write_double", &[I32, I32, F64]),
+    v1("wasm_variable_write_int", &[I32, I32, I32]),
+];
+
+/// Looks an intrinsic up by its import name.
+pub fn intrinsic(name: &str) -> Option<&'static Intrinsic> {
+    INTRINSICS.iter().find(|i| i.name == name)
+}

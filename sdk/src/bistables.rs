@@ -1,0 +1,61 @@
+//! IEC 61131-3 bistables: [`Sr`] (set dominant) and [`Rs`] (reset dominant).
+
+/// Set-dominant bistable (SR): `Q1 := SET1 OR (NOT RESET AND Q1)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sr {
+    q1: bool,
+}
+
+impl Sr {
+    /// Runs the bistable with `SET1` and `RESET`; returns `Q1`.
+    pub fn call(&mut self, set1: bool, reset: bool) -> bool {
+        self.q1 = set1 || (!reset && self.q1);
+        self.q1
+    }
+
+    /// Output `Q1`.
+    pub fn q1(&self) -> bool {
+        self.q1
+    }
+}
+
+/// Reset-dominant bistable (RS): `Q1 := NOT RESET1 AND (SET OR Q1)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rs {
+    q1: bool,
+}
+
+impl Rs {
+    /// Runs the bistable with `SET` and `RESET1`; returns `Q1`.
+    pub fn call(&mut self, set: bool, reset1: bool) -> bool {
+        self.q1 = !reset1 && (set || self.q1);
+        self.q1
+    }
+
+    /// Output `Q1`.
+    pub fn q1(&self) -> bool {
+        self.q1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // (SET, RESET) per step; both on at step 3.
+    const STEPS: [(bool, bool); 6] = [(false, false), (true, false), (false, false), (true, true), (false, false), (false, true)];
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn sr_is_set_dominant() {
+        let mut sr = Sr::default();
+        assert_eq!(STEPS.map(|(s, r)| sr.call(s, r)), [false, true, true, true, true, false]);
+    }
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[test]
+    fn rs_is_reset_dominant() {
+        let mut rs = Rs::default();
+        assert_eq!(STEPS.map(|(s, r)| rs.call(s, r)), [false, true, true, false, false, false]);
+    }
+}

@@ -1,0 +1,100 @@
+//! # plc-sdk: the standard library of wasm-plc programs
+//!
+//! A PLC program is a small `#![no_std]` crate, built for `wasm32-unknown-unknown`, that the
+//! controller polls once per scan cycle. It reaches the machine only through the controller's
+//! intrinsics, wrapped here in safe Rust: no `unsafe` in your program.
+//!
+//! ```
+//! use plc_sdk::prelude::*;
+//!
+//! static SETPOINT: Variable<f64> = Variable::new("setpoint");
+//!
+//! #[derive(Default)]
+//! struct Fill { delay: Ton, edge: RTrig, count: Ctu }
+//!
+//! #[plc_program]
+//! fn fill(s: &mut Fill) {
+//!     let level = Input::<u16>::new(2).get().unwrap();
+//!     let start = InputBit::new(0, 0).get().unwrap();
+//!     let open = s.delay.call(start, Duration::from_millis(500))
+//!         && (level as f64) < SETPOINT.get().unwrap_or(100.0);
+//!     OutputBit::new(0, 0).set(open).unwrap();
+//!     if s.count.call(s.edge.call(open), false, 10) {
+//!         info!("filled {} times", s.count.cv());
+//!     }
+//! }
+//!
+//! // The same program, tested natively against the simulated controller:
+//! let mut sim = plc_sdk::sim::Simulator::new();
+//! sim.set_inputs(&[1, 0, 40, 0]); // start pressed, level 40
+//! sim.scan(poll);
+//! assert!(!sim.output_bit(0, 0)); // the 500 ms delay has not run out yet
+//! sim.advance(Duration::from_millis(500));
+//! sim.scan(poll);
+//! assert!(sim.output_bit(0, 0));
+//! ```
+//!
+//! In a program crate, put `#![no_std]` at the top of `lib.rs` and build with
+//! `cargo build --release --target wasm32-unknown-unknown` (crate type `cdylib`).
+//!
+//! ## What is where
+//! - [`io`]: inputs and outputs by byte address, bits ([`InputBit`](io::InputBit),
+//!   [`OutputBit`](io::OutputBit)) and little-endian values ([`Input`](io::Input),
+//!   [`Output`](io::Output)).
+//! - [`variables`]: typed global variables shared by all programs.
+//! - [`time`]: the controller's monotonic clock.
+//! - [`logging`]: [`log!`], [`error!`], [`warn!`], [`info!`], [`debug!`], [`trace!`].
+//! - The IEC 61131-3 function blocks: [`timers`] (TON, TOF, TP), [`triggers`] (R_TRIG,
+//!   F_TRIG), [`counters`] (CTU, CTD, CTUD), [`bistables`] (SR, RS).
+//! - [`macro@plc_program`]: turns a function into the program's exported `poll`.
+//! - [`sim`] (not on wasm32): the simulated controller for native unit tests.
+//! - [`abi`] and [`ffi`]: the contract with the controller, defined once.
+//!
+//! On wasm32 a panic logs its message at error level and traps; the controller then faults the
+//! program. Turn off the default `panic-handler` feature to bring your own.
+#![cfg_attr(not(test), no_std)]
+#![warn(missing_docs)]
+
+pub mod abi;
+pub mod bistables;
+pub mod counters;
+pub mod error;
+pub mod ffi;
+pub mod io;
+pub mod logging;
+pub mod time;
+pub mod timers;
+pub mod triggers;
+pub mod variables;
+
+#[cfg(all(target_arch = "wasm32", not(test), feature = "panic-handler"))]
+mod panic;
+
+#[cfg(any(not(target_arch = "wasm32"), test))]
+pub mod sim;
+
+mod program;
+
+/// Support for the code `#[plc_program]` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::program::{ProgramState, ABI_VERSION};
+}
+
+pub use error::Error;
+pub use plc_sdk_macros::plc_program;
+
+/// Everything a program usually needs: `use plc_sdk::prelude::*;`.
+pub mod prelude {
+    pub use crate::bistables::{Rs, Sr};
+    pub use crate::counters::{Ctd, Ctu, Ctud};
+    pub use crate::error::Error;
+    pub use crate::io::{read_input, read_output, write_output, Input, InputBit, Output, OutputBit};
+    pub use crate::logging::Level;
+    pub use crate::time::{Duration, Instant};
+    pub use crate::timers::{Tof, Ton, Tp};
+    pub use crate::triggers::{FTrig, RTrig};
+    pub use crate::variables::Variable;
+    pub use crate::{debug, error, info, log, trace, warn};
+    pub use plc_sdk_macros::plc_program;
+}

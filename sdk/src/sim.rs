@@ -1,0 +1,445 @@
+//! The simulated controller: runs a program natively, in-process, for plain `cargo test`.
+//!
+//! On every target but `wasm32` (and in the SDK's own tests on `wasm32`) the intrinsics that
+//! [`crate::ffi`] imports are defined here, on a per-thread controller. A [`Simulator`] resets
+//! that controller and drives it: set inputs, move the clock, run scans, read outputs,
+//! variables and logs. Tests run in parallel threads, so each test sees its own controller.
+//!
+//! ```
+//! use plc_sdk::prelude::*;
+//! use plc_sdk::sim::Simulator;
+//!
+//! #[plc_program]
+//! fn blink(led: &mut Ton) {
+//!     let on = OutputBit::new(0, 0);
+//!     let lit = on.get().unwrap();
+//!     if led.call(true, Duration::from_millis(500)) {
+//!         on.set(!lit).unwrap();
+//!         *led = Ton::default();
+//!     }
+//! }
+//!
+//! let mut sim = Simulator::new();
+//! sim.run(poll, Duration::from_millis(100), 6); // t = 0 ms .. 500 ms
+//! assert!(sim.output_bit(0, 0));
+//! ```
+//!
+//! Unlike the real host, the simulator publishes outputs at once and keeps no CPU or memory
+//! budget; it is for checking a program's logic, the host's own tests check the rest.
+
+extern crate std;
+
+use core::any::{Any, TypeId};
+use core::ffi::{c_char, c_int};
+use core::time::Duration;
+use std::boxed::Box;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::string::String;
+use std::vec::Vec;
+
+use crate::abi::{wasm_log_level, wasm_result_t};
+use crate::logging::Level;
+
+/// The size of each process image of a new [`Simulator`], in bytes.
+pub const DEFAULT_IMAGE_SIZE: usize = 64;
+
+/// The value of a global variable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// A `bool` variable.
+    Bool(bool),
+    /// An `i32` variable.
+    Int(i32),
+    /// An `f64` variable.
+    Double(f64),
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Double(v)
+    }
+}
+
+/// One message a program logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRecord {
+    /// Its level.
+    pub level: Level,
+    /// The source file it was logged from.
+    pub file: String,
+    /// The line it was logged from.
+    pub line: u32,
+    /// The text.
+    pub message: String,
+}
+
+struct Controller {
+    inputs: Vec<u8>,
+    outputs: Vec<u8>,
+    time: Duration,
+    variables: BTreeMap<String, Value>,
+    logs: Vec<LogRecord>,
+    states: Vec<(TypeId, Box<dyn Any>)>,
+}
+
+impl Controller {
+    fn new(inputs: usize, outputs: usize) -> Self {
+        Controller {
+            inputs: std::vec![0; inputs],
+            outputs: std::vec![0; outputs],
+            time: Duration::ZERO,
+            variables: BTreeMap::new(),
+            logs: Vec::new(),
+            states: Vec::new(),
+        }
+    }
+}
+
+std::thread_local! {
+    static CONTROLLER: RefCell<Controller> = RefCell::new(Controller::new(DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_SIZE));
+}
+
+fn with<R>(f: impl FnOnce(&mut Controller) -> R) -> R {
+    CONTROLLER.with(|c| f(&mut c.borrow_mut()))
+}
+
+/// A handle on this thread's simulated controller. Creating one resets it.
+#[derive(Debug)]
+pub struct Simulator {
+    // Bound to the thread whose controller it drives.
+    _not_send: core::marker::PhantomData<*const ()>,
+}
+
+impl Default for Simulator {
+    fn default() -> Self {
+        Simulator::new()
+    }
+}
+
+impl Simulator {
+    /// A fresh controller: [`DEFAULT_IMAGE_SIZE`] bytes of inputs and outputs, all zero, the
+    /// clock at zero, no variables, no logs, and every program's state back to `Default`.
+    pub fn new() -> Self {
+        Simulator::with_image_sizes(DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_SIZE)
+    }
+
+    /// A fresh controller with process images of the given sizes.
+    pub fn with_image_sizes(inputs: usize, outputs: usize) -> Self {
+        with(|c| *c = Controller::new(inputs, outputs));
+        Simulator { _not_send: core::marker::PhantomData }
+    }
+
+    /// Runs one scan: calls the program's `poll`.
+    pub fn scan(&mut self, poll: impl FnOnce()) {
+        poll();
+    }
+
+    /// Runs `scans` scans, `cycle` apart: scan, then advance the clock, and so on.
+    pub fn run(&mut self, mut poll: impl FnMut(), cycle: Duration, scans: usize) {
+        for _ in 0..scans {
+            poll();
+            self.advance(cycle);
+        }
+    }
+
+    /// Replaces the input image from its first byte (bytes past `bytes` keep their values).
+    ///
+    /// # Panics
+    /// When `bytes` is longer than the input image.
+    pub fn set_inputs(&mut self, bytes: &[u8]) {
+        self.set_input(0, bytes);
+    }
+
+    /// Writes `bytes` into the input image at `address`.
+    ///
+    /// # Panics
+    /// When the range is outside the input image.
+    pub fn set_input(&mut self, address: usize, bytes: &[u8]) {
+        with(|c| c.inputs[address..address + bytes.len()].copy_from_slice(bytes));
+    }
+
+    /// Sets one bit of the input image.
+    pub fn set_input_bit(&mut self, byte: usize, bit: u8, value: bool) {
+        with(|c| {
+            let mask = 1u8 << bit;
+            let b = &mut c.inputs[byte];
+            *b = if value { *b | mask } else { *b & !mask };
+        });
+    }
+
+    /// The whole output image.
+    pub fn outputs(&self) -> Vec<u8> {
+        with(|c| c.outputs.clone())
+    }
+
+    /// One bit of the output image.
+    pub fn output_bit(&self, byte: usize, bit: u8) -> bool {
+        with(|c| c.outputs[byte] & (1 << bit) != 0)
+    }
+
+    /// Sets the clock.
+    pub fn set_time(&mut self, since_start: Duration) {
+        with(|c| c.time = since_start);
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&mut self, by: Duration) {
+        with(|c| c.time += by);
+    }
+
+    /// The clock.
+    pub fn time(&self) -> Duration {
+        with(|c| c.time)
+    }
+
+    /// Creates or overwrites a variable (of any type: this is the test's hand, not a program's).
+    pub fn set_variable(&mut self, name: &str, value: impl Into<Value>) {
+        with(|c| c.variables.insert(name.into(), value.into()));
+    }
+
+    /// A variable's value, if it exists.
+    pub fn variable(&self, name: &str) -> Option<Value> {
+        with(|c| c.variables.get(name).copied())
+    }
+
+    /// Every message logged since the last call, oldest first.
+    pub fn take_logs(&mut self) -> Vec<LogRecord> {
+        with(|c| core::mem::take(&mut c.logs))
+    }
+}
+
+/// Runs `f` on the program state of type `S`, creating it with `Default` on first use.
+pub(crate) fn with_state<S: Default + 'static>(f: impl FnOnce(&mut S)) {
+    let id = TypeId::of::<S>();
+    // Taken out while the program runs, so that the program can call intrinsics.
+    let taken = with(|c| c.states.iter().position(|(t, _)| *t == id).map(|i| c.states.swap_remove(i).1));
+    let mut state: Box<dyn Any> = taken.unwrap_or_else(|| Box::new(S::default()));
+    if let Some(s) = state.downcast_mut::<S>() {
+        f(s);
+    }
+    with(|c| c.states.push((id, state)));
+}
+
+// The intrinsics, defined for the declarations in `crate::ffi`. Like the real host, they
+// check every length and answer with result codes.
+
+const OK: c_int = wasm_result_t::WASM_SUCCESS as c_int;
+const GENERIC: c_int = wasm_result_t::WASM_GENERIC_ERROR as c_int;
+const OUT_OF_BOUNDS: c_int = wasm_result_t::WASM_ADDRESS_OUT_OF_BOUNDS as c_int;
+const UNKNOWN: c_int = wasm_result_t::WASM_UNKNOWN_VARIABLE as c_int;
+const BAD_TYPE: c_int = wasm_result_t::WASM_BAD_VARIABLE_TYPE as c_int;
+
+/// # Safety
+/// `ptr` must be valid for reads of `len` bytes when `len > 0`.
+unsafe fn bytes<'a>(ptr: *const c_char, len: c_int) -> Option<&'a [u8]> {
+    match usize::try_from(len) {
+        Ok(0) => Some(&[]),
+        // SAFETY: the caller guarantees `ptr` is valid for `len` bytes.
+        Ok(len) if !ptr.is_null() => Some(unsafe { core::slice::from_raw_parts(ptr.cast(), len) }),
+        _ => None,
+    }
+}
+
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes when `len > 0`.
+unsafe fn bytes_mut<'a>(ptr: *mut c_char, len: c_int) -> Option<&'a mut [u8]> {
+    match usize::try_from(len) {
+        Ok(0) => Some(&mut []),
+        // SAFETY: the caller guarantees `ptr` is valid for `len` bytes.
+        Ok(len) if !ptr.is_null() => Some(unsafe { core::slice::from_raw_parts_mut(ptr.cast(), len) }),
+        _ => None,
+    }
+}
+
+fn range(address: u32, len: usize, image: usize) -> Option<core::ops::Range<usize>> {
+    let start = usize::try_from(address).ok()?;
+    let end = start.checked_add(len)?;
+    (end <= image).then_some(start..end)
+}
+
+/// # Safety
+/// As for [`bytes`].
+unsafe fn name<'a>(ptr: *const c_char, len: c_int) -> Result<&'a str, c_int> {
+    // SAFETY: forwarded from the caller.
+    let raw = unsafe { bytes(ptr, len) }.ok_or(GENERIC)?;
+    core::str::from_utf8(raw).map_err(|_| GENERIC)
+}
+
+fn read_variable(name: &str, pick: impl FnOnce(Value) -> Option<()>) -> c_int {
+    match with(|c| c.variables.get(name).copied()) {
+        None => UNKNOWN,
+        Some(v) => pick(v).map_or(BAD_TYPE, |()| OK),
+    }
+}
+
+fn write_variable(name: &str, value: Value) -> c_int {
+    with(|c| match c.variables.get_mut(name) {
+        Some(old) if core::mem::discriminant(old) != core::mem::discriminant(&value) => BAD_TYPE,
+        Some(old) => {
+            *old = value;
+            OK
+        }
+        None => {
+            c.variables.insert(name.into(), value);
+            OK
+        }
+    })
+}
+
+/// The simulator's `wasm_log`.
+///
+/// # Safety
+/// `file` and `message` valid for their lengths.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_log(level: c_int, file: *const c_char, file_len: c_int, line: c_int, message: *const c_char, message_len: c_int) -> c_int {
+    // SAFETY: the caller passes pointers valid for the lengths that go with them.
+    let (Some(file), Some(message)) = (unsafe { bytes(file, file_len) }, unsafe { bytes(message, message_len) }) else {
+        return GENERIC;
+    };
+    let level = match wasm_log_level::from_code(level) {
+        Some(wasm_log_level::LOG_ERROR) => Level::Error,
+        Some(wasm_log_level::LOG_WARN) => Level::Warn,
+        Some(wasm_log_level::LOG_INFO) => Level::Info,
+        Some(wasm_log_level::LOG_DEBUG) => Level::Debug,
+        Some(wasm_log_level::LOG_TRACE) => Level::Trace,
+        None => return GENERIC,
+    };
+    let record = LogRecord {
+        level,
+        file: String::from_utf8_lossy(file).into_owned(),
+        line: u32::try_from(line).unwrap_or(0),
+        message: String::from_utf8_lossy(message).into_owned(),
+    };
+    with(|c| c.logs.push(record));
+    OK
+}
+
+/// The simulator's `wasm_read_input`.
+///
+/// # Safety
+/// `buffer` valid for writes of `buffer_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_read_input(address: u32, buffer: *mut c_char, buffer_len: c_int) -> c_int {
+    // SAFETY: the caller passes a buffer valid for its length.
+    let Some(buffer) = (unsafe { bytes_mut(buffer, buffer_len) }) else { return GENERIC };
+    with(|c| match range(address, buffer.len(), c.inputs.len()) {
+        Some(r) => {
+            buffer.copy_from_slice(&c.inputs[r]);
+            OK
+        }
+        None => OUT_OF_BOUNDS,
+    })
+}
+
+/// The simulator's `wasm_read_output`.
+///
+/// # Safety
+/// `buffer` valid for writes of `buffer_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_read_output(address: u32, buffer: *mut c_char, buffer_len: c_int) -> c_int {
+    // SAFETY: the caller passes a buffer valid for its length.
+    let Some(buffer) = (unsafe { bytes_mut(buffer, buffer_len) }) else { return GENERIC };
+    with(|c| match range(address, buffer.len(), c.outputs.len()) {
+        Some(r) => {
+            buffer.copy_from_slice(&c.outputs[r]);
+            OK
+        }
+        None => OUT_OF_BOUNDS,
+    })
+}
+
+/// The simulator's `wasm_write_output`.
+///
+/// # Safety
+/// `data` valid for reads of `data_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_write_output(address: u32, data: *const c_char, data_len: c_int) -> c_int {
+    // SAFETY: the caller passes data valid for its length.
+    let Some(data) = (unsafe { bytes(data, data_len) }) else { return GENERIC };
+    with(|c| match range(address, data.len(), c.outputs.len()) {
+        Some(r) => {
+            c.outputs[r].copy_from_slice(data);
+            OK
+        }
+        None => OUT_OF_BOUNDS,
+    })
+}
+
+/// The simulator's `wasm_current_time`.
+///
+/// # Safety
+/// `secs` and `nanos` valid for writes, or null.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_current_time(secs: *mut u64, nanos: *mut u32) -> c_int {
+    if secs.is_null() || nanos.is_null() {
+        return GENERIC;
+    }
+    let now = with(|c| c.time);
+    // SAFETY: both pointers are non-null and valid for writes, as the caller guarantees.
+    unsafe {
+        secs.write_unaligned(now.as_secs());
+        nanos.write_unaligned(now.subsec_nanos());
+    }
+    OK
+}
+
+macro_rules! read_intrinsic {
+    ($fn:ident, $t:ty, $variant:ident, $doc:literal) => {
+        #[doc = $doc]
+        ///
+        /// # Safety
+        /// `name` valid for `name_len` bytes, `value` valid for writes or null.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $fn(name: *const c_char, name_len: c_int, value: *mut $t) -> c_int {
+            // SAFETY: the caller passes a name valid for its length.
+            let name = match unsafe { self::name(name, name_len) } {
+                Ok(name) if !value.is_null() => name,
+                Ok(_) => return GENERIC,
+                Err(code) => return code,
+            };
+            read_variable(name, |v| match v {
+                Value::$variant(x) => {
+                    // SAFETY: `value` is non-null and valid for writes, as the caller guarantees.
+                    unsafe { value.write_unaligned(x) };
+                    Some(())
+                }
+                _ => None,
+            })
+        }
+    };
+}
+
+macro_rules! write_intrinsic {
+    ($fn:ident, $t:ty, $variant:ident, $doc:literal) => {
+        #[doc = $doc]
+        ///
+        /// # Safety
+        /// `name` valid for `name_len` bytes.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $fn(name: *const c_char, name_len: c_int, value: $t) -> c_int {
+            // SAFETY: the caller passes a name valid for its length.
+            match unsafe { self::name(name, name_len) } {
+                Ok(name) => write_variable(name, Value::$variant(value)),
+                Err(code) => code,
+            }
+        }
+    };
+}
+
+read_intrinsic!(wasm_variable_read_boolean, bool, Bool, "The simulator's `wasm_variable_read_boolean`.");
+read_intrinsic!(wasm_variable_read_double, f64, Double, "The simulator's `wasm_variable_read_double`.");
+read_intrinsic!(wasm_variable_read_int, i32, Int, "The simulator's `wasm_variable_read_int`.");
+write_intrinsic!(wasm_variable_write_boolean, bool, Bool, "The simulator's `wasm_variable_write_boolean`.");
+write_intrinsic!(wasm_variable_write_double, f64, Double, "The simulator's `wasm_variable_write_double`.");
+write_intrinsic!(wasm_variable_write_int, i32, Int, "The simulator's `wasm_variable_write_int`.");
