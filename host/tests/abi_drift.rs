@@ -1,0 +1,87 @@
+//! The ABI drift test: a Rust guest and a C guest that each call every intrinsic import exactly
+//! the ABI's list, with the ABI's signatures, and the host runs both the same way.
+
+mod support;
+
+use plc_host::Value;
+use plc_sdk::abi::{self, ValType};
+use support::*;
+use wasmer::{Engine, ExternType, FunctionType, Module, Type};
+
+/// (module, name, params, results) of every import of a module.
+fn imports(wasm: &[u8]) -> Vec<(String, String, String)> {
+    let module = Module::new(&Engine::default(), wasm).unwrap();
+    let mut list: Vec<_> = module
+        .imports()
+        .map(|i| match i.ty() {
+            ExternType::Function(f) => (i.module().to_owned(), i.name().to_owned(), f.to_string()),
+            other => panic!("{} imports a non-function {other:?}", i.name()),
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn abi_imports() -> Vec<(String, String, String)> {
+    let ty = |t: &ValType| match t {
+        ValType::I32 => Type::I32,
+        ValType::F64 => Type::F64,
+    };
+    let mut list: Vec<_> = abi::INTRINSICS
+        .iter()
+        .map(|i| {
+            let f = FunctionType::new(i.params.iter().map(ty).collect::<Vec<_>>(), i.results.iter().map(ty).collect::<Vec<_>>());
+            (abi::IMPORT_MODULE.to_owned(), i.name.to_owned(), f.to_string())
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn the_rust_guest_imports_exactly_the_abi() {
+    assert_eq!(imports(&rust_guest("guest-abi-all")), abi_imports());
+}
+
+#[test]
+fn the_c_guest_imports_exactly_the_abi() {
+    assert_eq!(imports(&c_test_guest("abi_all")), abi_imports());
+}
+
+#[test]
+fn the_seed_example_imports_only_wasm_log() {
+    let wasm = c_test_guest("seed_log");
+    let names: Vec<_> = imports(&wasm).into_iter().map(|(m, n, ..)| format!("{m}.{n}")).collect();
+    assert_eq!(names, ["env.wasm_log"]);
+    let mut program = load("seed_log", &wasm);
+    let mut env = env(0, 0);
+    program.poll(&mut env).unwrap();
+    let logs = &mem(&mut env).logs;
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].message, "Polling");
+    assert!(logs[0].file.ends_with("seed_log.c"), "{}", logs[0].file);
+    assert_eq!(logs[0].line, 6);
+}
+
+/// The twins run three scans each in the host and leave the same world behind.
+#[test]
+fn the_host_runs_both_twins_alike() {
+    let mut worlds = Vec::new();
+    for (name, wasm) in [("rust", rust_guest("guest-abi-all")), ("c", c_test_guest("abi_all"))] {
+        let mut program = load(name, &wasm);
+        let mut env = env(2, 3);
+        mem(&mut env).inputs = vec![7, 9];
+        for scan in 0..3u64 {
+            mem(&mut env).elapsed = std::time::Duration::from_millis(10 * scan);
+            program.poll(&mut env).unwrap_or_else(|f| panic!("{name}: {f}"));
+        }
+        let m = mem(&mut env);
+        assert_eq!(m.outputs, [7, 9, 1], "{name}");
+        assert_eq!(m.variables.get("count"), Some(&Value::Int(3)), "{name}");
+        assert_eq!(m.variables.get("ratio"), Some(&Value::Double(1.5)), "{name}");
+        assert_eq!(m.variables.get("flag"), Some(&Value::Bool(true)), "{name}");
+        assert_eq!(m.logs.len(), 3, "{name}");
+        worlds.push((m.outputs.clone(), m.variables.clone()));
+    }
+    assert_eq!(worlds[0], worlds[1]);
+}

@@ -1,0 +1,39 @@
+//! A program that is healthy, or faults in the way input byte 0 selects:
+//! 0 healthy, 1 panic, 2 unreachable, 3 endless loop, 4 stack overflow, 5 memory bomb,
+//! 6 out-of-bounds load. Each scan, before the fault, it writes output byte 0 and the
+//! variable `<name>.scans`, so a test can check that a faulted poll publishes nothing.
+#![no_std]
+use core::hint::black_box;
+use plc_sdk::prelude::*;
+
+static SCANS: Variable<i32> = Variable::new("faults.scans");
+
+fn recurse(depth: u64) -> u64 {
+    let local = black_box([depth; 16]);
+    if black_box(true) { recurse(depth + 1) + local[3] } else { 0 }
+}
+
+#[plc_program]
+fn faults(scans: &mut u8) {
+    *scans = scans.wrapping_add(1);
+    let _ = Output::<u8>::new(0).set(*scans);
+    let _ = SCANS.set(i32::from(*scans));
+    let mode = Input::<u8>::new(0).get().unwrap_or(0);
+    match mode {
+        1 => panic!("boom at scan {}", scans),
+        2 => core::arch::wasm32::unreachable(),
+        3 => loop {
+            black_box(());
+        },
+        4 => {
+            black_box(recurse(0));
+        }
+        5 => while core::arch::wasm32::memory_grow(0, 1) != usize::MAX {},
+        6 => {
+            // SAFETY: none; this is the fault under test (the host must trap it).
+            let wild = unsafe { core::ptr::read_volatile(black_box(0xFFFF_FFF0usize) as *const u32) };
+            black_box(wild);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,73 @@
+//! Builds real guests from source for the tests: the Rust guests of the workspace with cargo
+//! (once per test binary), C sources with c-sdk/bin/plc-cc.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use plc_host::{Environment, InMemoryEnvironment, Limits, Program};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The Rust guests every test may use, built together with the `wasm` profile.
+const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-faults"];
+
+/// The wasm of a Rust guest crate of this workspace (e.g. "guest-faults").
+pub fn rust_guest(package: &str) -> Vec<u8> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        // A target directory of its own: the outer cargo holds the lock of the main one.
+        let target = root().join("target/guests");
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(root()).args(["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--target-dir"]).arg(&target);
+        for guest in RUST_GUESTS {
+            cmd.args(["-p", guest]);
+        }
+        let status = cmd.status().expect("cargo runs");
+        assert!(status.success(), "building the Rust guests failed");
+        target.join("wasm32-unknown-unknown/wasm")
+    });
+    let file = dir.join(format!("{}.wasm", package.replace('-', "_")));
+    std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// Compiles C sources with plc-cc into a temporary file and returns the wasm.
+pub fn c_guest(sources: &[&Path]) -> Vec<u8> {
+    let out = std::env::temp_dir().join(format!(
+        "plc-test-{}-{}.wasm",
+        std::process::id(),
+        sources[0].file_stem().unwrap().to_string_lossy()
+    ));
+    let output = Command::new(root().join("c-sdk/bin/plc-cc"))
+        .args(["-Wall", "-Wextra", "-Werror", "-o"])
+        .arg(&out)
+        .args(sources)
+        .output()
+        .expect("plc-cc runs");
+    assert!(output.status.success(), "plc-cc failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let wasm = std::fs::read(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    wasm
+}
+
+/// A C test guest from host/tests/c.
+pub fn c_test_guest(name: &str) -> Vec<u8> {
+    c_guest(&[&root().join(format!("host/tests/c/{name}.c"))])
+}
+
+/// A fresh in-memory environment behind the trait object `Program::poll` takes.
+pub fn env(inputs: usize, outputs: usize) -> Box<dyn Environment> {
+    Box::new(InMemoryEnvironment::new(inputs, outputs))
+}
+
+/// The in-memory environment inside.
+pub fn mem(env: &mut Box<dyn Environment>) -> &mut InMemoryEnvironment {
+    (&mut **env as &mut dyn std::any::Any).downcast_mut().expect("an InMemoryEnvironment")
+}
+
+pub fn load(name: &str, wasm: &[u8]) -> Program {
+    Program::new(name, wasm, Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
