@@ -376,3 +376,24 @@ fn wasm_variable_write_double(env: Env<'_>, name: i32, name_len: i32, value: f64
 fn wasm_variable_write_int(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
     write_variable(env, name, name_len, Value::Int(value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::intrinsic_type;
+    use wasmer::Store;
+
+    /// The host's import table follows the ABI table: every intrinsic is implemented, with
+    /// exactly the ABI's signature.
+    #[test]
+    fn every_intrinsic_has_a_host_function_of_its_signature() {
+        let mut store = Store::default();
+        let env = FunctionEnv::new(&mut store, GuestState::new("t".into(), 1));
+        for intrinsic in abi::INTRINSICS {
+            let function = host_function(&mut store, &env, intrinsic.name)
+                .unwrap_or_else(|| panic!("no host function for {}", intrinsic.name));
+            assert_eq!(function.ty(&store), intrinsic_type(intrinsic), "{}", intrinsic.name);
+        }
+        assert!(host_function(&mut store, &env, "launch_missiles").is_none());
+    }
+}

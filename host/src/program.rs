@@ -267,7 +267,13 @@ impl Program {
     /// A fault from a runtime error; `instance` (when there is one) tells whether the budget ran out.
     fn classify(&self, error: wasmer::RuntimeError, store: &mut Store, instance: Option<&Instance>, during: &str) -> Fault {
         let exhausted = instance.is_some_and(|i| matches!(get_remaining_points(store, i), MeteringPoints::Exhausted));
-        classify(error, exhausted, self.memory_exceeded.load(Ordering::Relaxed), &self.limits, during)
+        let mut fault = classify(error, exhausted, self.memory_exceeded.load(Ordering::Relaxed), &self.limits, during);
+        // Without an instance the budget cannot be read, and running out of it traps as
+        // `unreachable` does: say both.
+        if instance.is_none() && fault.kind == FaultKind::Trap(wasmer::sys::vm::TrapCode::UnreachableCodeReached) {
+            fault.message.push_str(&format!(" (or it used all of its {} instructions)", self.limits.cpu_budget));
+        }
+        fault
     }
 }
 

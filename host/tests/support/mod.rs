@@ -13,7 +13,7 @@ pub fn root() -> PathBuf {
 }
 
 /// The Rust guests every test may use, built together with the `wasm` profile.
-const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-faults"];
+const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-faults"];
 
 /// The wasm of a Rust guest crate of this workspace (e.g. "guest-faults").
 pub fn rust_guest(package: &str) -> Vec<u8> {

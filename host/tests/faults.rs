@@ -1,0 +1,196 @@
+//! Bad programs beside a good one: each fault stops only its own program, publishes nothing,
+//! and the good program keeps scanning with its outputs and variables every cycle.
+
+mod support;
+
+use plc_host::{FaultKind, FaultPolicy, Limits, LoadError, Program, Status, Value};
+use support::*;
+use wasmer::sys::vm::TrapCode;
+
+/// Increments output byte 4 and the variable `healthy` every scan.
+const HEALTHY: &str = r#"(module
+    (import "env" "wasm_read_output" (func $read (param i32 i32 i32) (result i32)))
+    (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
+    (import "env" "wasm_variable_write_int" (func $var (param i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "healthy")
+    (func (export "poll")
+        (drop (call $read (i32.const 4) (i32.const 0) (i32.const 1)))
+        (i32.store8 (i32.const 0) (i32.add (i32.load8_u (i32.const 0)) (i32.const 1)))
+        (drop (call $write (i32.const 4) (i32.const 0) (i32.const 1)))
+        (drop (call $var (i32.const 16) (i32.const 7) (i32.load8_u (i32.const 0))))))"#;
+
+fn test_limits() -> Limits {
+    Limits { cpu_budget: 2_000_000, memory_bytes: 1 << 20, ..Limits::default() }
+}
+
+/// Loads `faulty`, scans it before the healthy program `scans` times, and returns its first fault.
+fn run_beside_healthy(faulty_wasm: &[u8], mode: u8, scans: u8) -> plc_host::Fault {
+    let mut faulty = Program::new("faulty", faulty_wasm, test_limits()).unwrap();
+    let mut healthy = load("healthy", HEALTHY.as_bytes());
+    let mut env = env(1, 8);
+    mem(&mut env).inputs[0] = mode;
+    let mut first_fault = None;
+    for scan in 1..=scans {
+        if let Err(fault) = faulty.poll(&mut env) {
+            assert!(first_fault.is_none(), "a stopped program faulted again");
+            first_fault = Some(fault);
+        }
+        healthy.poll(&mut env).unwrap();
+        let m = mem(&mut env);
+        assert_eq!(m.outputs[4], scan, "the healthy program scanned");
+        assert_eq!(m.variables.get("healthy"), Some(&Value::Int(scan.into())));
+    }
+    let m = mem(&mut env);
+    assert_eq!(m.outputs[0], 0, "a faulted poll publishes no output");
+    assert_eq!(m.variables.get("faults.scans"), None, "a faulted poll publishes no variable");
+    assert_eq!(faulty.status(), Status::Faulted);
+    assert_eq!((faulty.polls(), faulty.faults()), (0, 1));
+    first_fault.expect("the program faulted")
+}
+
+#[test]
+fn a_panic_is_logged_and_faults_only_its_program() {
+    let fault = run_beside_healthy(&rust_guest("guest-faults"), 1, 5);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::UnreachableCodeReached), "{fault}");
+    assert!(!fault.backtrace.is_empty(), "wasmer gives a guest backtrace: {fault}");
+}
+
+#[test]
+fn the_panic_message_reaches_the_log_with_file_and_line() {
+    let mut program = Program::new("faulty", &rust_guest("guest-faults"), test_limits()).unwrap();
+    let mut env = env(1, 1);
+    mem(&mut env).inputs[0] = 1;
+    program.poll(&mut env).unwrap_err();
+    let record = mem(&mut env).logs.back().cloned().expect("the panic was logged");
+    assert_eq!(record.level, log::Level::Error);
+    assert!(record.message.contains("boom at scan 1"), "{}", record.message);
+    assert!(record.file.ends_with("lib.rs"), "{}", record.file);
+    assert!(record.line > 0);
+}
+
+#[test]
+fn unreachable_faults() {
+    let fault = run_beside_healthy(&rust_guest("guest-faults"), 2, 3);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::UnreachableCodeReached));
+}
+
+#[test]
+fn an_endless_loop_exhausts_the_cpu_budget() {
+    let fault = run_beside_healthy(&rust_guest("guest-faults"), 3, 3);
+    assert_eq!(fault.kind, FaultKind::CpuBudget, "{fault}");
+    assert!(fault.to_string().contains("2000000 instructions"), "{fault}");
+}
+
+#[test]
+fn a_shadow_stack_overflow_faults() {
+    let fault = run_beside_healthy(&rust_guest("guest-faults"), 4, 3);
+    // The shadow stack (in linear memory) or the wasm stack, whichever runs out first.
+    assert!(
+        matches!(fault.kind, FaultKind::Trap(TrapCode::HeapAccessOutOfBounds | TrapCode::StackOverflow)),
+        "{fault}"
+    );
+}
+
+#[test]
+fn a_memory_bomb_hits_the_memory_limit() {
+    let fault = run_beside_healthy(&rust_guest("guest-faults"), 5, 3);
+    assert_eq!(fault.kind, FaultKind::MemoryLimit, "{fault}");
+    assert!(fault.to_string().contains("1024 KiB"), "{fault}");
+}
+
+#[test]
+fn an_out_of_bounds_load_faults() {
+    let fault = run_beside_healthy(&rust_guest("guest-faults"), 6, 3);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::HeapAccessOutOfBounds), "{fault}");
+}
+
+fn poll_module(body: &str) -> String {
+    format!(r#"(module (memory (export "memory") 1) (func $f {body}) (func (export "poll") (call $f)))"#)
+}
+
+#[test]
+fn wasm_stack_overflow_faults() {
+    let fault = run_beside_healthy(poll_module("(call $f)").as_bytes(), 0, 3);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::StackOverflow), "{fault}");
+}
+
+#[test]
+fn division_by_zero_faults() {
+    let wasm = poll_module("(drop (i32.div_s (i32.const 1) (i32.const 0)))");
+    let fault = run_beside_healthy(wasm.as_bytes(), 0, 3);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::IntegerDivisionByZero), "{fault}");
+}
+
+#[test]
+fn a_memory_bomb_without_a_declared_maximum_hits_the_limit() {
+    let wasm = r#"(module (memory (export "memory") 1)
+        (func (export "poll") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))))"#;
+    let fault = run_beside_healthy(wasm.as_bytes(), 0, 3);
+    assert_eq!(fault.kind, FaultKind::MemoryLimit, "{fault}");
+}
+
+#[test]
+fn a_trapping_start_function_is_refused_at_load() {
+    let wasm = r#"(module (memory (export "memory") 1) (func $s unreachable) (start $s) (func (export "poll")))"#;
+    match Program::new("start", wasm.as_bytes(), test_limits()) {
+        Err(LoadError::Instantiate(fault)) => {
+            assert_eq!(fault.kind, FaultKind::Trap(TrapCode::UnreachableCodeReached));
+            assert!(fault.message.contains("start function"), "{fault}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_endless_start_function_is_refused_at_load() {
+    let wasm = r#"(module (memory (export "memory") 1) (func $s (loop $l (br $l))) (start $s) (func (export "poll")))"#;
+    match Program::new("start", wasm.as_bytes(), test_limits()) {
+        // wasmer gives no instance to read the budget from: the fault says both possibilities.
+        Err(LoadError::Instantiate(fault)) => assert!(fault.message.contains("2000000 instructions"), "{fault}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_trap_in_init_faults_before_the_first_poll() {
+    let wasm = r#"(module (memory (export "memory") 1)
+        (func (export "init") unreachable) (func (export "poll")))"#;
+    let fault = run_beside_healthy(wasm.as_bytes(), 0, 3);
+    assert!(fault.message.contains("init"), "{fault}");
+}
+
+#[test]
+fn restart_policy_runs_a_fresh_instance_after_each_fault() {
+    let limits = Limits { on_fault: FaultPolicy::Restart, ..test_limits() };
+    let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
+    let mut env = env(1, 1);
+    mem(&mut env).inputs[0] = 1; // panic on every scan
+    // Far more panics than the 16-byte shadow-stack leak per trap would survive in one instance.
+    for n in 1..=5000u64 {
+        let fault = program.poll(&mut env).unwrap_err();
+        assert_eq!(fault.kind, FaultKind::Trap(TrapCode::UnreachableCodeReached), "fault {n}: {fault}");
+        assert_eq!(program.status(), Status::Running);
+    }
+    assert_eq!(program.faults(), 5000);
+    mem(&mut env).inputs[0] = 0;
+    program.poll(&mut env).unwrap();
+    // A fresh instance: the program's own state started again from Default.
+    assert_eq!(mem(&mut env).outputs[0], 1);
+    assert_eq!(program.polls(), 1);
+}
+
+#[test]
+fn a_stopped_program_restarts_on_request() {
+    let mut program = Program::new("faulty", &rust_guest("guest-faults"), test_limits()).unwrap();
+    let mut env = env(1, 1);
+    mem(&mut env).inputs[0] = 2;
+    program.poll(&mut env).unwrap_err();
+    assert_eq!(program.status(), Status::Faulted);
+    program.poll(&mut env).unwrap(); // skipped
+    assert_eq!(program.faults(), 1);
+    mem(&mut env).inputs[0] = 0;
+    program.restart().unwrap();
+    program.poll(&mut env).unwrap();
+    assert_eq!((program.status(), mem(&mut env).outputs[0]), (Status::Running, 1));
+}
