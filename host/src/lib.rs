@@ -21,14 +21,17 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+mod controller;
 mod environment;
 mod fault;
 mod intrinsics;
 #[allow(unsafe_code)] // the Tunables trait has unsafe methods; nothing on the call path
 mod limits;
 mod program;
+pub mod recipe;
 mod validate;
 
+pub use controller::Controller;
 pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
 pub use limits::{FaultPolicy, Limits};

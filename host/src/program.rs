@@ -53,7 +53,7 @@ impl LoadError {
     /// One line per problem.
     pub fn lines(&self) -> Vec<String> {
         match self {
-            LoadError::Compile(e) => vec![format!("not a valid WebAssembly module: {e}")],
+            LoadError::Compile(e) => vec![e.clone()],
             LoadError::Invalid(problems) => problems.iter().map(ToString::to_string).collect(),
             LoadError::Instantiate(fault) => vec![format!("cannot be instantiated: {fault}")],
         }
@@ -112,13 +112,30 @@ fn engine(limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engine {
     engine
 }
 
+/// Compiles a binary module, or WAT text (for fixtures); errors fit on one line.
+fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, LoadError> {
+    let one_line = |e: &dyn fmt::Display| e.to_string().lines().next().unwrap_or_default().trim().to_owned();
+    if wasm.is_empty() {
+        return Err(LoadError::Compile("not a WebAssembly module: the file is empty".into()));
+    }
+    if !wasm.starts_with(b"\0asm") {
+        let Ok(text) = std::str::from_utf8(wasm) else {
+            return Err(LoadError::Compile("not a WebAssembly module: the file does not start with \"\\0asm\"".into()));
+        };
+        let binary = wasmer::wat2wasm(text.as_bytes())
+            .map_err(|e| LoadError::Compile(format!("neither a WebAssembly binary nor valid WAT text: {}", one_line(&e))))?;
+        return Module::new(engine, binary).map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))));
+    }
+    Module::new(engine, wasm).map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))))
+}
+
 impl Program {
     /// Compiles `wasm` (binary, or text for fixtures), checks it against the ABI and the
     /// limits, and instantiates it once so that a trapping start function is caught now.
     pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Program, LoadError> {
         let memory_exceeded = Arc::new(AtomicBool::new(false));
         let engine = engine(&limits, memory_exceeded.clone());
-        let module = Module::new(&engine, wasm).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let module = compile(&engine, wasm)?;
         let problems = validate(&module, &limits);
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));

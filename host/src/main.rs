@@ -1,0 +1,261 @@
+//! `plc-host`: check, run and test PLC programs from the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use plc_host::recipe::Recipe;
+use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, Program, Value};
+
+/// The reference wasm-plc controller.
+#[derive(Parser)]
+#[command(name = "plc-host", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Checks that each file is a valid program for this host (exit 1 and one line per problem otherwise).
+    Check {
+        /// Program files (.wasm).
+        #[arg(required = true)]
+        programs: Vec<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Scans the programs, in the order given, against in-memory IO.
+    Run {
+        /// Program files (.wasm); each is named by its file stem.
+        #[arg(required = true)]
+        programs: Vec<PathBuf>,
+        /// The scan cycle, e.g. 10ms.
+        #[arg(long, default_value = "10ms", value_parser = humantime::parse_duration)]
+        cycle: Duration,
+        /// Stop after this many scans (default: run until killed).
+        #[arg(long)]
+        cycles: Option<u64>,
+        /// The input image, as hex bytes (e.g. 0104ff).
+        #[arg(long, default_value = "00000000000000000000000000000000", value_parser = parse_hex)]
+        inputs: HexBytes,
+        /// The size of the output image in bytes.
+        #[arg(long, default_value_t = 16)]
+        outputs: usize,
+        /// What a program does after a fault.
+        #[arg(long, default_value_t = FaultPolicy::Stop)]
+        on_fault: FaultPolicy,
+        /// Print a JSON summary on stdout at the end (logs go to stderr).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Runs a behaviour recipe against a program (exit 1 naming the failing pass).
+    Test {
+        /// The program file (.wasm).
+        program: PathBuf,
+        /// The recipe (.json).
+        recipe: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// CPU budget of one poll, in wasm instructions.
+    #[arg(long, default_value_t = Limits::default().cpu_budget)]
+    cpu_budget: u64,
+    /// Memory limit of one program, in bytes.
+    #[arg(long, default_value_t = Limits::default().memory_bytes)]
+    memory_limit: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self, on_fault: FaultPolicy) -> Limits {
+        Limits { cpu_budget: self.cpu_budget, memory_bytes: self.memory_limit, on_fault, ..Limits::default() }
+    }
+}
+
+/// Bytes given as hex on the command line.
+#[derive(Clone)]
+struct HexBytes(Vec<u8>);
+
+fn parse_hex(text: &str) -> Result<HexBytes, String> {
+    let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
+    if digits.len() % 2 != 0 {
+        return Err("an even number of hex digits is needed".into());
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let s: String = pair.iter().collect();
+            u8::from_str_radix(&s, 16).map_err(|_| format!("`{s}` is not a hex byte"))
+        })
+        .collect::<Result<_, _>>()
+        .map(HexBytes)
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Reads and loads a program, or returns the lines that say why not.
+fn load(path: &Path, limits: &Limits) -> Result<Program, Vec<String>> {
+    let wasm = std::fs::read(path).map_err(|e| vec![format!("{}: cannot read: {e}", path.display())])?;
+    Program::new(name_of(path), &wasm, limits.clone())
+        .map_err(|e| e.lines().into_iter().map(|line| format!("{}: {line}", path.display())).collect())
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).format_timestamp_millis().init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check { programs, limits } => check(&programs, &limits.limits(FaultPolicy::Stop)),
+        Command::Test { program, recipe, limits } => test(&program, &recipe, &limits.limits(FaultPolicy::Stop)),
+        Command::Run { programs, cycle, cycles, inputs, outputs, on_fault, json, limits } => {
+            run(&programs, cycle, cycles, inputs, outputs, json, &limits.limits(on_fault))
+        }
+    }
+}
+
+fn check(paths: &[PathBuf], limits: &Limits) -> ExitCode {
+    let mut ok = true;
+    for path in paths {
+        match load(path, limits) {
+            Ok(_) => println!("{}: ok", path.display()),
+            Err(lines) => {
+                ok = false;
+                for line in lines {
+                    println!("{line}");
+                }
+            }
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn test(program: &Path, recipe: &Path, limits: &Limits) -> ExitCode {
+    let recipe = match std::fs::read_to_string(recipe).map_err(|e| e.to_string()).and_then(|json| Recipe::from_json(&json)) {
+        Ok(recipe) => recipe,
+        Err(e) => {
+            eprintln!("{}: not a valid recipe: {e}", recipe.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut program = match load(program, limits) {
+        Ok(p) => p,
+        Err(lines) => {
+            eprintln!("{}", lines.join("\n"));
+            return ExitCode::FAILURE;
+        }
+    };
+    match recipe.run(&mut program) {
+        Ok(()) => {
+            println!("{}: {} passes ok", program.name(), recipe.passes.len());
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            println!("{}: FAILED at {failure}", program.name());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(paths: &[PathBuf], cycle: Duration, cycles: Option<u64>, HexBytes(inputs): HexBytes, outputs: usize, json: bool, limits: &Limits) -> ExitCode {
+    let mut env = InMemoryEnvironment::new(0, outputs);
+    env.inputs = inputs;
+    let mut controller = Controller::new(env);
+    let mut failed = false;
+    for path in paths {
+        match load(path, limits) {
+            Ok(program) => controller.add(program),
+            Err(lines) => {
+                failed = true;
+                eprintln!("{}", lines.join("\n"));
+            }
+        }
+    }
+    if failed {
+        return ExitCode::FAILURE;
+    }
+    let start = Instant::now();
+    let mut deadline = start;
+    let mut last_outputs = None;
+    while cycles.is_none_or(|n| controller.scans() < n) {
+        if let Some(env) = controller.env_mut::<InMemoryEnvironment>() {
+            env.elapsed = start.elapsed();
+        }
+        controller.scan();
+        let env = controller.env::<InMemoryEnvironment>();
+        if let Some(env) = env.filter(|_| !json) {
+            if last_outputs.as_ref() != Some(&env.outputs) {
+                println!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs));
+                last_outputs = Some(env.outputs.clone());
+            }
+        }
+        // Absolute deadlines: a late scan does not push the later ones back.
+        deadline += cycle;
+        let now = Instant::now();
+        if deadline > now {
+            std::thread::sleep(deadline - now);
+        } else {
+            deadline = now;
+        }
+    }
+    if json {
+        println!("{}", summary(&controller));
+    }
+    ExitCode::SUCCESS
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+}
+
+fn summary(controller: &Controller) -> serde_json::Value {
+    let programs: Vec<_> = controller
+        .programs()
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "name": p.name(),
+                "status": p.status().to_string(),
+                "fault": p.last_fault().map(ToString::to_string),
+                "polls": p.polls(),
+                "faults": p.faults(),
+            })
+        })
+        .collect();
+    let env = controller.env::<InMemoryEnvironment>();
+    let variables: serde_json::Map<String, serde_json::Value> = env
+        .map(|env| {
+            env.variables
+                .iter()
+                .map(|(name, value)| {
+                    let v = match *value {
+                        Value::Bool(b) => serde_json::json!(b),
+                        Value::Int(i) => serde_json::json!(i),
+                        Value::Double(d) => serde_json::json!(d),
+                    };
+                    (name.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "cycles": controller.scans(),
+        "programs": programs,
+        "inputs": env.map(|e| e.inputs.clone()).unwrap_or_default(),
+        "outputs": env.map(|e| e.outputs.clone()).unwrap_or_default(),
+        "variables": variables,
+    })
+}
