@@ -1,0 +1,189 @@
+//! The `plc-host` command line: exit codes, messages, the JSON summary, recipes, and no panic
+//! on any input.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use support::*;
+
+fn plc_host(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plc-host")).args(args).env("RUST_LOG", "warn").output().expect("plc-host runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Writes `bytes` to a file of its own for this test.
+fn file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("plc-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn s(p: &PathBuf) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn check_accepts_programs_and_names_each_problem() {
+    let good = file("good.wasm", &rust_guest("guest-abi-all"));
+    let out = plc_host(&["check", s(&good)]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+
+    let bad = file("bad.wasm", br#"(module (import "env" "launch_missiles" (func)) (memory (export "memory") 1))"#);
+    let out = plc_host(&["check", s(&good), s(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let lines: Vec<_> = stdout.lines().filter(|l| l.contains("bad.wasm")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].ends_with("import env.launch_missiles is not an intrinsic of this host"), "{stdout}");
+    assert!(lines[1].contains("missing export `poll`"), "{stdout}");
+}
+
+#[test]
+fn no_input_makes_it_panic() {
+    let wasm = rust_guest("guest-abi-all");
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut random = |n: usize| {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect::<Vec<u8>>()
+    };
+    let mut files = vec![
+        file("empty.wasm", b""),
+        file("truncated.wasm", &wasm[..wasm.len() / 2]),
+        file("header-only.wasm", b"\0asm\x01\0\0\0"),
+        file("text.wasm", b"hello"),
+    ];
+    for i in 0..8 {
+        let mut bytes = random(200);
+        if i % 2 == 0 {
+            bytes[..8].copy_from_slice(b"\0asm\x01\0\0\0");
+        }
+        files.push(file(&format!("random{i}.wasm"), &bytes));
+    }
+    // A valid module with one byte flipped, at several places: it may still be valid, so
+    // only "no panic" is asked of these.
+    let mut maybe_valid = Vec::new();
+    for at in [10, wasm.len() / 3, wasm.len() - 5] {
+        let mut flipped = wasm.clone();
+        flipped[at] ^= 0xff;
+        maybe_valid.push(file(&format!("flipped{at}.wasm"), &flipped));
+    }
+    let good = file("good-for-recipes.wasm", &wasm);
+    let missing = "/nonexistent/program.wasm".to_string();
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for f in &files {
+        runs.push(vec!["check".into(), s(f).into()]);
+        runs.push(vec!["run".into(), s(f).into(), "--cycles".into(), "1".into()]);
+        runs.push(vec!["test".into(), s(f).into(), s(f).into()]);
+    }
+    runs.push(vec!["check".into(), missing.clone()]);
+    runs.push(vec!["run".into(), missing.clone(), "--cycles".into(), "1".into()]);
+    for recipe in [&b""[..], b"{", b"[]", b"{\"passes\": 3}", b"{\"passes\": [{\"elapsed\": \"soon\", \"expected_outputs\": []}]}", b"{\"passes\": [{}]}"] {
+        let r = file("recipe.json", recipe);
+        runs.push(vec!["test".into(), s(&good).into(), s(&r).into()]);
+    }
+    for flags in [
+        &["run"][..],
+        &["run", "x.wasm", "--cycle", "fast"],
+        &["run", "x.wasm", "--inputs", "0g"],
+        &["run", "x.wasm", "--inputs", "012"],
+        &["run", "x.wasm", "--on-fault", "explode"],
+        &["run", "x.wasm", "--cycles", "-1"],
+        &["check"],
+        &["test", "x.wasm"],
+        &["frobnicate"],
+        &[],
+    ] {
+        runs.push(flags.iter().map(|s| s.to_string()).collect());
+    }
+    for f in &maybe_valid {
+        runs.push(vec!["check".into(), s(f).into()]);
+        runs.push(vec!["run".into(), s(f).into(), "--cycles".into(), "1".into()]);
+    }
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = plc_host(&args);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        let may_pass = maybe_valid.iter().any(|f| args.contains(&s(f)));
+        let allowed: &[i32] = if may_pass { &[0, 1, 2] } else { &[1, 2] };
+        assert!(out.status.code().is_some_and(|c| allowed.contains(&c)), "{args:?} exited {:?}\n{stdout}\n{stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
+        assert!(!(stdout.trim().is_empty() && stderr.trim().is_empty()), "{args:?} said nothing");
+    }
+}
+
+#[test]
+fn run_prints_the_json_summary() {
+    let abi_all = file("abi_all.wasm", &rust_guest("guest-abi-all"));
+    let faults = file("faults.wasm", &rust_guest("guest-faults"));
+    let out = plc_host(&["run", s(&abi_all), s(&faults), "--cycles", "4", "--cycle", "1ms", "--inputs", "0203", "--outputs", "3", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(summary["cycles"], 4);
+    assert_eq!(summary["inputs"], serde_json::json!([2, 3]));
+    // The faults guest panics (mode 2 = unreachable) and publishes nothing; abi-all runs on.
+    assert_eq!(summary["outputs"], serde_json::json!([2, 3, 0]));
+    assert_eq!(summary["variables"], serde_json::json!({"count": 4, "ratio": 2.0, "flag": false}));
+    let programs = summary["programs"].as_array().unwrap();
+    assert_eq!(programs[0]["name"], "abi_all");
+    assert_eq!(programs[0]["status"], "running");
+    assert_eq!(programs[0]["fault"], serde_json::Value::Null);
+    assert_eq!(programs[0]["polls"], 4);
+    assert_eq!(programs[1]["name"], "faults");
+    assert_eq!(programs[1]["status"], "faulted");
+    assert!(programs[1]["fault"].as_str().unwrap().contains("unreachable"));
+    assert_eq!((programs[1]["polls"].as_u64(), programs[1]["faults"].as_u64()), (Some(0), Some(1)));
+}
+
+#[test]
+fn run_with_restart_keeps_restarting() {
+    let faults = file("faults-restart.wasm", &rust_guest("guest-faults"));
+    let out = plc_host(&["run", s(&faults), "--cycles", "5", "--cycle", "1ms", "--inputs", "01", "--on-fault", "restart", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["programs"][0]["status"], "running");
+    assert_eq!(summary["programs"][0]["faults"], 5);
+}
+
+#[test]
+fn test_passes_a_good_recipe_and_names_the_failing_pass() {
+    let program = file("abi_all_recipe.wasm", &rust_guest("guest-abi-all"));
+    let good = file(
+        "good.json",
+        br#"{"passes": [
+            {"elapsed": "0ms", "inputs": [1, 2], "expected_outputs": [1, 2, 1], "expected_log_messages": ["scan 1 at 0 ms"],
+             "expected_variables": {"count": 1, "ratio": 0.5, "flag": true}},
+            {"elapsed": "20ms", "inputs": [5, 6], "expected_outputs": [5, 6, 0], "expected_log_messages": ["scan 2"],
+             "variables": {"ratio": 10.0}, "expected_variables": {"ratio": 10.5}}
+        ]}"#,
+    );
+    let out = plc_host(&["test", s(&program), s(&good)]);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+
+    let bad = file(
+        "bad.json",
+        br#"{"passes": [
+            {"elapsed": "0ms", "inputs": [1, 2], "expected_outputs": [1, 2, 1], "expected_log_messages": ["scan 1"]},
+            {"elapsed": "1s", "inputs": [1, 2], "expected_outputs": [1, 2, 1]}
+        ]}"#,
+    );
+    let out = plc_host(&["test", s(&program), s(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("pass 2 (elapsed 1s): outputs are [1, 2, 0], expected [1, 2, 1]"), "{stdout}");
+
+    let logs = file("logs.json", br#"{"passes": [{"elapsed": "0ms", "inputs": [0, 0], "expected_outputs": [0, 0, 1]}]}"#);
+    let stdout = text(&plc_host(&["test", s(&program), s(&logs)]).stdout);
+    assert!(stdout.contains("pass 1 (elapsed 0s): unexpected log messages [\"scan 1 at 0 ms\"]"), "{stdout}");
+}
