@@ -45,15 +45,15 @@ mod tests {
     // (SET, RESET) per step; both on at step 3.
     const STEPS: [(bool, bool); 6] = [(false, false), (true, false), (false, false), (true, true), (false, false), (false, true)];
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn sr_is_set_dominant() {
         let mut sr = Sr::default();
         assert_eq!(STEPS.map(|(s, r)| sr.call(s, r)), [false, true, true, true, true, false]);
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn rs_is_reset_dominant() {
         let mut rs = Rs::default();
         assert_eq!(STEPS.map(|(s, r)| rs.call(s, r)), [false, true, true, false, false, false]);

@@ -62,7 +62,8 @@ impl core::error::Error for Error {}
 mod tests {
     use super::*;
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn every_code_round_trips() {
         for result in wasm_result_t::ALL {
             match check(result.code()) {

@@ -154,22 +154,22 @@ mod tests {
         (out, text.len())
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn short_messages_are_kept_whole() {
         let (out, len) = format::<16>(format_args!("x = {}", 42));
         assert_eq!(&out[..len], b"x = 42");
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn long_messages_end_with_the_marker() {
         let (out, len) = format::<8>(format_args!("{}", 123_456_789_012u64));
         assert_eq!(&out[..len], b"1234567~");
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn truncation_never_splits_a_character() {
         // "é" is two bytes: 3 of them fill 6 of 7 bytes, the 4th would straddle the end.
         let (out, len) = format::<7>(format_args!("{}", "éééé"));

@@ -9,7 +9,7 @@ pub use crate::abi::ABI_VERSION;
 /// On the controller (wasm32) it lives in the program's memory; in native tests it lives in
 /// the simulated controller of the test's thread, so a new [`crate::sim::Simulator`] starts
 /// every test from `Default`.
-pub struct ProgramState<S> {
+pub struct ProgramState<S: Default + 'static> {
     #[cfg(all(target_arch = "wasm32", not(test)))]
     cell: wasm::Cell<S>,
     #[cfg(not(all(target_arch = "wasm32", not(test))))]

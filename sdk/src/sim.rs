@@ -443,3 +443,89 @@ read_intrinsic!(wasm_variable_read_int, i32, Int, "The simulator's `wasm_variabl
 write_intrinsic!(wasm_variable_write_boolean, bool, Bool, "The simulator's `wasm_variable_write_boolean`.");
 write_intrinsic!(wasm_variable_write_double, f64, Double, "The simulator's `wasm_variable_write_double`.");
 write_intrinsic!(wasm_variable_write_int, i32, Int, "The simulator's `wasm_variable_write_int`.");
+
+#[cfg(test)]
+mod tests {
+    //! The safe wrappers of `crate::ffi` against the simulated controller: on wasm32 (under
+    //! wasm-bindgen-test) this checks the pointer and length handling at 32 bits.
+    use super::*;
+    use crate::prelude::*;
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn io_round_trips_and_checks_bounds() {
+        let mut sim = Simulator::with_image_sizes(4, 4);
+        sim.set_inputs(&[1, 2, 0x34, 0x12]);
+        assert_eq!(Input::<u16>::new(2).get(), Ok(0x1234));
+        assert_eq!(Input::<i8>::new(0).get(), Ok(1));
+        assert_eq!(Input::<u32>::new(1).get(), Err(Error::AddressOutOfBounds));
+        assert_eq!(InputBit::new(1, 1).get(), Ok(true));
+        Output::<f32>::new(0).set(1.5).unwrap();
+        assert_eq!(sim.outputs(), 1.5f32.to_le_bytes());
+        assert_eq!(Output::<f32>::new(0).get(), Ok(1.5));
+        assert_eq!(write_output(3, &[1, 2]), Err(Error::AddressOutOfBounds));
+        assert_eq!(write_output(u32::MAX, &[1]), Err(Error::AddressOutOfBounds));
+        let mut empty = [0u8; 0];
+        assert_eq!(read_input(4, &mut empty), Ok(()));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn output_bits_keep_their_neighbours() {
+        let sim = Simulator::with_image_sizes(1, 1);
+        OutputBit::new(0, 7).set(true).unwrap();
+        OutputBit::new(0, 0).set(true).unwrap();
+        OutputBit::new(0, 7).set(false).unwrap();
+        assert_eq!(sim.outputs(), [0b0000_0001]);
+        assert_eq!(OutputBit::new(0, 0).get(), Ok(true));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn variables_keep_their_type() {
+        let mut sim = Simulator::new();
+        static SPEED: Variable<f64> = Variable::new("speed");
+        static ON: Variable<bool> = Variable::new("on");
+        static N: Variable<i32> = Variable::new("n");
+        assert_eq!(SPEED.get(), Err(Error::UnknownVariable));
+        SPEED.set(2.5).unwrap();
+        ON.set(true).unwrap();
+        N.set(-7).unwrap();
+        assert_eq!((SPEED.get(), ON.get(), N.get()), (Ok(2.5), Ok(true), Ok(-7)));
+        assert_eq!(Variable::<i32>::new("speed").get(), Err(Error::BadVariableType));
+        assert_eq!(Variable::<bool>::new("n").set(true), Err(Error::BadVariableType));
+        assert_eq!(sim.variable("speed"), Some(Value::Double(2.5)));
+        sim.set_variable("n", 3);
+        assert_eq!(N.get(), Ok(3));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn logs_carry_level_file_line_and_a_truncation_marker() {
+        let mut sim = Simulator::new();
+        info!("x = {}", 42);
+        let line = line!() - 1;
+        warn!("{}", "é".repeat(200)); // 400 bytes: over the buffer
+        let logs = sim.take_logs();
+        assert_eq!(logs[0].level, Level::Info);
+        assert_eq!(logs[0].message, "x = 42");
+        assert_eq!((logs[0].file.as_str(), logs[0].line), (file!(), line));
+        assert_eq!(logs[1].level, Level::Warn);
+        assert!(logs[1].message.len() <= crate::logging::MESSAGE_CAPACITY);
+        assert!(logs[1].message.ends_with(crate::logging::TRUNCATION_MARKER), "{}", logs[1].message);
+        assert!(sim.take_logs().is_empty());
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn time_reads_the_controller_clock() {
+        let mut sim = Simulator::new();
+        sim.set_time(Duration::new(5, 250));
+        let start = Instant::now();
+        assert_eq!(Instant::since_start(), Duration::new(5, 250));
+        sim.advance(Duration::from_millis(1500));
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
+        assert_eq!(start + Duration::from_secs(1) - start, Duration::from_secs(1));
+        assert_eq!(start - Instant::now(), Duration::ZERO, "saturates");
+    }
+}

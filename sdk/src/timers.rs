@@ -151,8 +151,8 @@ mod tests {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn ton_follows_the_timing_diagram() {
         let mut ton = Ton::default();
         run(
@@ -172,8 +172,8 @@ mod tests {
         );
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn tof_follows_the_timing_diagram() {
         let mut tof = Tof::default();
         run(
@@ -194,8 +194,8 @@ mod tests {
         );
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    #[test]
     fn tp_follows_the_timing_diagram() {
         let mut tp = Tp::default();
         run(

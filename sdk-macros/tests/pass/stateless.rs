@@ -1,0 +1,12 @@
+use plc_sdk::prelude::*;
+
+#[plc_program]
+fn blink() {
+    let _ = OutputBit::new(0, 0).set(true);
+}
+
+fn main() {
+    let mut sim = plc_sdk::sim::Simulator::new();
+    sim.scan(poll);
+    assert!(sim.output_bit(0, 0));
+}

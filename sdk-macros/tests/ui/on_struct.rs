@@ -1,0 +1,6 @@
+use plc_sdk::prelude::*;
+
+#[plc_program]
+struct Program;
+
+fn main() {}

@@ -1,0 +1,9 @@
+use plc_sdk::prelude::*;
+
+#[plc_program]
+fn first() {}
+
+#[plc_program]
+fn second() {}
+
+fn main() {}
