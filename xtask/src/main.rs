@@ -1,25 +1,66 @@
-//! `cargo xtask header`: regenerate `c-sdk/include/intrinsics.h` from the Rust ABI.
+//! `cargo xtask`: the project's chores (header, test, demo).
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
-use xtask::{generate_header, header_path};
+use xtask::{generate_header, header_path, root};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["header"] => match generate_header().and_then(|h| std::fs::write(header_path(), h).map_err(|e| e.to_string())) {
-            Ok(()) => {
-                println!("wrote {}", header_path().display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["header"] => header(),
+        ["test"] => test(),
+        ["demo"] => demo(),
         _ => {
-            eprintln!("usage: cargo xtask header    # regenerate c-sdk/include/intrinsics.h");
-            ExitCode::from(2)
+            eprintln!("usage: cargo xtask <command>\n");
+            eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
+            eprintln!("  test     run every test: workspace, SDK on wasm32, examples in Rust and C");
+            eprintln!("  demo     build the blinky example and run it in the host");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
+}
+
+fn header() -> Result<(), String> {
+    let header = generate_header()?;
+    std::fs::write(header_path(), header).map_err(|e| e.to_string())?;
+    println!("wrote {}", header_path().display());
+    Ok(())
+}
+
+/// Runs a command in the repository root, echoing it first.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    println!("\n$ {program} {}", args.join(" "));
+    let status = Command::new(program).args(args).current_dir(root()).status().map_err(|e| format!("{program}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn test() -> Result<(), String> {
+    let cargo = cargo();
+    run(&cargo, &["test", "--workspace", "--release"])?;
+    if Command::new("wasm-bindgen-test-runner").arg("--version").output().is_err() {
+        return Err("wasm-bindgen-test-runner is missing: run `bash .ci/install-tools` first".into());
+    }
+    run(&cargo, &["test", "--package", "plc-sdk", "--target", "wasm32-unknown-unknown", "--lib"])?;
+    println!("\nall tests passed");
+    Ok(())
+}
+
+fn demo() -> Result<(), String> {
+    let cargo = cargo();
+    run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host"])?;
+    run(&cargo, &["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--package", "guest-abi-all"])?;
+    let host = root().join("target/release/plc-host");
+    let wasm = root().join("target/wasm32-unknown-unknown/wasm/guest_abi_all.wasm");
+    run(host.to_str().unwrap_or("plc-host"), &["run", wasm.to_str().unwrap_or_default(), "--cycle", "100ms", "--cycles", "10", "--inputs", "0102"])
 }
