@@ -52,12 +52,11 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
-    /// Runs a behaviour recipe against a program (exit 1 naming the failing pass).
+    /// Runs a behaviour recipe against a program, or several polled in order (exit 1 naming the failing pass).
     Test {
-        /// The program file (.wasm).
-        program: PathBuf,
-        /// The recipe (.json).
-        recipe: PathBuf,
+        /// The program files (.wasm), then the recipe (.json).
+        #[arg(required = true, num_args = 2.., value_name = "PROGRAM.wasm... RECIPE.json")]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -120,7 +119,10 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check { programs, limits } => check(&programs, &limits.limits(FaultPolicy::Stop)),
-        Command::Test { program, recipe, limits } => test(&program, &recipe, &limits.limits(FaultPolicy::Stop)),
+        Command::Test { mut files, limits } => {
+            let recipe = files.pop().unwrap_or_default();
+            test(&files, &recipe, &limits.limits(FaultPolicy::Stop))
+        }
         Command::Run { programs, cycle, cycles, inputs, outputs, on_fault, json, limits } => {
             run(&programs, cycle, cycles, inputs, outputs, json, &limits.limits(on_fault))
         }
@@ -143,7 +145,7 @@ fn check(paths: &[PathBuf], limits: &Limits) -> ExitCode {
     if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-fn test(program: &Path, recipe: &Path, limits: &Limits) -> ExitCode {
+fn test(paths: &[PathBuf], recipe: &Path, limits: &Limits) -> ExitCode {
     let recipe = match std::fs::read_to_string(recipe).map_err(|e| e.to_string()).and_then(|json| Recipe::from_json(&json)) {
         Ok(recipe) => recipe,
         Err(e) => {
@@ -151,20 +153,24 @@ fn test(program: &Path, recipe: &Path, limits: &Limits) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut program = match load(program, limits) {
-        Ok(p) => p,
-        Err(lines) => {
-            eprintln!("{}", lines.join("\n"));
-            return ExitCode::FAILURE;
+    let mut programs = Vec::new();
+    for path in paths {
+        match load(path, limits) {
+            Ok(p) => programs.push(p),
+            Err(lines) => {
+                eprintln!("{}", lines.join("\n"));
+                return ExitCode::FAILURE;
+            }
         }
-    };
-    match recipe.run(&mut program) {
+    }
+    let names = programs.iter().map(Program::name).collect::<Vec<_>>().join(" + ");
+    match recipe.run(&mut programs) {
         Ok(()) => {
-            println!("{}: {} passes ok", program.name(), recipe.passes.len());
+            println!("{names}: {} passes ok", recipe.passes.len());
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            println!("{}: FAILED at {failure}", program.name());
+            println!("{names}: FAILED at {failure}");
             ExitCode::FAILURE
         }
     }

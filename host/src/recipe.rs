@@ -27,6 +27,10 @@ use crate::program::Program;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recipe {
+    /// For recipes of several programs: their names, in scan order (a program named `act`
+    /// may be given as `act.wasm` or `example_act.wasm`). Optional for one program.
+    #[serde(default)]
+    pub programs: Vec<String>,
     /// The passes.
     pub passes: Vec<Pass>,
 }
@@ -86,8 +90,18 @@ impl Recipe {
         serde_json::from_str(json).map_err(|e| e.to_string())
     }
 
-    /// Runs every pass against `program`, stopping at the first that fails.
-    pub fn run(&self, program: &mut Program) -> Result<(), Failure> {
+    /// Runs every pass against `programs`, polled in order once per pass, stopping at the first
+    /// pass that fails.
+    pub fn run(&self, programs: &mut [Program]) -> Result<(), Failure> {
+        let names: Vec<&str> = programs.iter().map(Program::name).collect();
+        let fits = |(want, got): (&String, &&str)| *got == want || got.ends_with(&format!("_{want}"));
+        if !self.programs.is_empty() && (self.programs.len() != names.len() || !self.programs.iter().zip(&names).all(fits)) {
+            return Err(Failure {
+                pass: 0,
+                elapsed: Duration::ZERO,
+                problem: format!("the recipe is for the programs {:?}, in this order, not {names:?}", self.programs),
+            });
+        }
         let mut env: Box<dyn Environment> = Box::new(InMemoryEnvironment::default());
         for (index, pass) in self.passes.iter().enumerate() {
             let fail = |problem: String| Failure { pass: index + 1, elapsed: pass.elapsed, problem };
@@ -101,7 +115,10 @@ impl Recipe {
                     mem.variables.insert(name.clone(), *value);
                 }
             }
-            program.poll(&mut env).map_err(|fault| fail(format!("the program faulted: {fault}")))?;
+            for program in programs.iter_mut() {
+                let name = program.name().to_owned();
+                program.poll(&mut env).map_err(|fault| fail(format!("{name} faulted: {fault}")))?;
+            }
             let mem = in_memory(&mut env);
             if mem.outputs != pass.expected_outputs {
                 return Err(fail(format!("outputs are {:?}, expected {:?}", mem.outputs, pass.expected_outputs)));
@@ -152,7 +169,8 @@ fn check_logs(logged: &[&str], expected: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The first pass of a recipe that did not behave as expected.
+/// The first pass of a recipe that did not behave as expected (pass 0: the recipe does not fit
+/// the programs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// The pass, counting from 1.
@@ -165,7 +183,10 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pass {} (elapsed {}): {}", self.pass, humantime::format_duration(self.elapsed), self.problem)
+        match self.pass {
+            0 => f.write_str(&self.problem),
+            pass => write!(f, "pass {pass} (elapsed {}): {}", humantime::format_duration(self.elapsed), self.problem),
+        }
     }
 }
 

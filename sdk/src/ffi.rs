@@ -11,7 +11,6 @@
 //! undefined behaviour.
 
 use core::ffi::{c_char, c_int};
-use core::time::Duration;
 
 use crate::abi::wasm_log_level;
 use crate::error::{check, Error};
@@ -131,13 +130,12 @@ pub fn read_output(address: u32, buf: &mut [u8]) -> Result<(), Error> {
     check(unsafe { wasm_read_output(address, buf.as_mut_ptr().cast(), buf_len) })
 }
 
-/// The controller's monotonic clock.
-pub(crate) fn current_time() -> Result<Duration, Error> {
+/// The controller's monotonic clock, as (seconds, nanoseconds).
+pub(crate) fn current_time() -> Result<(u64, u32), Error> {
     let (mut secs, mut nanos) = (0u64, 0u32);
     // SAFETY: both pointers point to live, aligned locals the host may write during the call.
     check(unsafe { wasm_current_time(&mut secs, &mut nanos) })?;
-    // A nanosecond count of a second or more from a faulty host still gives a valid Duration.
-    Ok(Duration::new(secs, 0).saturating_add(Duration::from_nanos(u64::from(nanos))))
+    Ok((secs, nanos))
 }
 
 pub(crate) fn variable_read_bool(name: &str) -> Result<bool, Error> {

@@ -94,8 +94,8 @@ impl<const N: usize> Write for MessageBuffer<N> {
 /// The macros call this and ignore the result; call it yourself to know.
 pub fn log_record(level: Level, file: &str, line: u32, args: fmt::Arguments<'_>) -> Result<(), Error> {
     match args.as_str() {
-        Some(text) if text.len() <= MESSAGE_CAPACITY => ffi::log(level.to_abi(), file, line, text.as_bytes()),
-        _ => {
+        Some(text) => log_str(level, file, line, text),
+        None => {
             let mut buffer = MessageBuffer::<MESSAGE_CAPACITY>::new();
             let _ = buffer.write_fmt(args);
             ffi::log(level.to_abi(), file, line, buffer.finish(TRUNCATION_MARKER))
@@ -103,11 +103,23 @@ pub fn log_record(level: Level, file: &str, line: u32, args: fmt::Arguments<'_>)
     }
 }
 
+/// Sends one record of plain text, as it is: no formatting code is linked for it.
+pub fn log_str(level: Level, file: &str, line: u32, text: &str) -> Result<(), Error> {
+    ffi::log(level.to_abi(), file, line, text.as_bytes())
+}
+
 /// Logs a formatted message at `level`, with this file and line: `log!(Level::Info, "x = {}", x)`.
+///
+/// A message without arguments is sent as it is, so a program that only logs plain text links
+/// no formatting code.
 #[macro_export]
 macro_rules! log {
     ($level:expr, $($arg:tt)+) => {{
-        let _ = $crate::logging::log_record($level, ::core::file!(), ::core::line!(), ::core::format_args!($($arg)+));
+        let args = ::core::format_args!($($arg)+);
+        let _ = match args.as_str() {
+            ::core::option::Option::Some(text) => $crate::logging::log_str($level, ::core::file!(), ::core::line!(), text),
+            ::core::option::Option::None => $crate::logging::log_record($level, ::core::file!(), ::core::line!(), args),
+        };
     }};
 }
 

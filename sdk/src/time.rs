@@ -16,9 +16,11 @@ pub use core::time::Duration;
 use crate::error::Error;
 use crate::ffi;
 
-/// A reading of the controller's monotonic clock.
+/// A reading of the controller's monotonic clock, in nanoseconds (enough for 584 years).
+///
+/// Arithmetic on it saturates and never panics, so it links no panic code into a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Instant(Duration);
+pub struct Instant(u64);
 
 impl Instant {
     /// The current reading. If the controller cannot tell the time (no host does this), the
@@ -29,12 +31,13 @@ impl Instant {
 
     /// The current reading, or why there is none.
     pub fn try_now() -> Result<Instant, Error> {
-        ffi::current_time().map(Instant)
+        let (secs, nanos) = ffi::current_time()?;
+        Ok(Instant(secs.saturating_mul(1_000_000_000).saturating_add(u64::from(nanos))))
     }
 
     /// The raw reading of the controller's clock: the time since it started counting.
     pub fn since_start() -> Duration {
-        Instant::now().0
+        Instant::now().as_duration()
     }
 
     /// The time since this reading; zero if the clock reads earlier.
@@ -44,7 +47,7 @@ impl Instant {
 
     /// The time since the controller's clock started, at this reading.
     pub const fn as_duration(&self) -> Duration {
-        self.0
+        Duration::from_nanos(self.0)
     }
 }
 
@@ -53,15 +56,15 @@ impl Sub for Instant {
 
     /// The time from `rhs` to `self`, saturating at zero.
     fn sub(self, rhs: Instant) -> Duration {
-        self.0.saturating_sub(rhs.0)
+        Duration::from_nanos(self.0.saturating_sub(rhs.0))
     }
 }
 
 impl Add<Duration> for Instant {
     type Output = Instant;
 
-    /// The reading `rhs` later, saturating at the largest `Duration`.
+    /// The reading `rhs` later, saturating at the largest reading.
     fn add(self, rhs: Duration) -> Instant {
-        Instant(self.0.saturating_add(rhs))
+        Instant(self.0.saturating_add(u64::try_from(rhs.as_nanos()).unwrap_or(u64::MAX)))
     }
 }

@@ -1,0 +1,61 @@
+//! Blinky: output `%QX0.0` blinks with a half period of 10 ms times input byte 0 (`%IB0`);
+//! 0 stops it, dark.
+#![no_std]
+use plc_sdk::prelude::*;
+
+const SPEED: Input<u8> = Input::new(0);
+const LAMP: OutputBit = OutputBit::new(0, 0);
+
+#[derive(Default)]
+pub struct Blinky {
+    lit: bool,
+    since: Option<Instant>,
+}
+
+#[plc_program]
+fn blinky(s: &mut Blinky) {
+    let half_period = Duration::from_millis(10 * u64::from(SPEED.get().unwrap_or(0)));
+    let now = Instant::now();
+    if half_period.is_zero() {
+        *s = Blinky::default();
+    } else {
+        match s.since {
+            None => *s = Blinky { lit: true, since: Some(now) },
+            Some(since) if now - since >= half_period => *s = Blinky { lit: !s.lit, since: Some(now) },
+            Some(_) => {}
+        }
+    }
+    if LAMP.set(s.lit).is_err() {
+        error!("output %QX0.0 is not in the process image");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plc_sdk::sim::Simulator;
+
+    #[test]
+    fn blinks_at_the_speed_of_the_input() {
+        let mut sim = Simulator::new();
+        sim.set_inputs(&[10]); // 100 ms on, 100 ms off
+        let mut lamp = [false; 6];
+        for lit in &mut lamp {
+            sim.scan(poll);
+            *lit = sim.output_bit(0, 0);
+            sim.advance(Duration::from_millis(50));
+        }
+        assert_eq!(lamp, [true, true, false, false, true, true]);
+    }
+
+    #[test]
+    fn zero_turns_it_off() {
+        let mut sim = Simulator::new();
+        sim.set_inputs(&[1]);
+        sim.scan(poll);
+        assert!(sim.output_bit(0, 0));
+        sim.set_inputs(&[0]);
+        sim.scan(poll);
+        assert!(!sim.output_bit(0, 0));
+    }
+}
