@@ -59,8 +59,9 @@ fn test() -> Result<(), String> {
 fn demo() -> Result<(), String> {
     let cargo = cargo();
     run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host"])?;
-    run(&cargo, &["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--package", "guest-abi-all"])?;
+    run(&cargo, &["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--package", "example-blinky"])?;
     let host = root().join("target/release/plc-host");
-    let wasm = root().join("target/wasm32-unknown-unknown/wasm/guest_abi_all.wasm");
-    run(host.to_str().unwrap_or("plc-host"), &["run", wasm.to_str().unwrap_or_default(), "--cycle", "100ms", "--cycles", "10", "--inputs", "0102"])
+    let wasm = root().join("target/wasm32-unknown-unknown/wasm/example_blinky.wasm");
+    // Input byte 0 = 25: the lamp at %QX0.0 toggles every 250 ms; 150 scans of 10 ms.
+    run(host.to_str().unwrap_or("plc-host"), &["run", wasm.to_str().unwrap_or_default(), "--cycle", "10ms", "--cycles", "150", "--inputs", "19", "--outputs", "1"])
 }

@@ -12,8 +12,39 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The Rust guests every test may use, built together with the `wasm` profile.
+/// The Rust test guests, built together with the examples' crates and the `wasm` profile.
 const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-faults"];
+
+/// The package name in a Cargo.toml.
+pub fn package_name(manifest: &Path) -> String {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let line = text.lines().find(|l| l.starts_with("name = ")).expect("a package name");
+    line["name = ".len()..].trim_matches('"').to_owned()
+}
+
+/// The Cargo.toml of every Rust crate of an example: `rust/Cargo.toml` or `rust/*/Cargo.toml`.
+pub fn example_crates(example: &Path) -> Vec<PathBuf> {
+    let rust = example.join("rust");
+    if rust.join("Cargo.toml").exists() {
+        return vec![rust.join("Cargo.toml")];
+    }
+    let mut crates: Vec<_> = std::fs::read_dir(&rust)
+        .map(|dir| dir.filter_map(|e| Some(e.ok()?.path().join("Cargo.toml"))).filter(|p| p.exists()).collect())
+        .unwrap_or_default();
+    crates.sort();
+    crates
+}
+
+/// Every example folder, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let mut all: Vec<_> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.join("recipe.json").exists())
+        .collect();
+    all.sort();
+    all
+}
 
 /// The wasm of a Rust guest crate of this workspace (e.g. "guest-faults").
 pub fn rust_guest(package: &str) -> Vec<u8> {
@@ -23,7 +54,8 @@ pub fn rust_guest(package: &str) -> Vec<u8> {
         let target = root().join("target/guests");
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.current_dir(root()).args(["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--target-dir"]).arg(&target);
-        for guest in RUST_GUESTS {
+        let examples = examples().iter().flat_map(|e| example_crates(e)).map(|m| package_name(&m)).collect::<Vec<_>>();
+        for guest in RUST_GUESTS.iter().copied().chain(examples.iter().map(String::as_str)) {
             cmd.args(["-p", guest]);
         }
         let status = cmd.status().expect("cargo runs");

@@ -1,0 +1,58 @@
+//! Conveyor: a photo eye (`%IX0.0`, on while a part blocks it) counts parts into batches of 3
+//! (`CTU` on its rising edges); a full batch stops the motor. A part blocking the eye for 2 s
+//! is a jam (`TON`), latched (`SR`) until the reset button (`%IX0.1`, rising edge) clears it
+//! and the count. Outputs: `%QX0.0` motor, `%QX0.1` jam alarm, `%QX0.2` batch complete,
+//! `%QB1` the count.
+#![no_std]
+use plc_sdk::prelude::*;
+
+const EYE: InputBit = InputBit::new(0, 0);
+const RESET: InputBit = InputBit::new(0, 1);
+const MOTOR: OutputBit = OutputBit::new(0, 0);
+const JAM: OutputBit = OutputBit::new(0, 1);
+const BATCH_DONE: OutputBit = OutputBit::new(0, 2);
+const COUNT: Output<u8> = Output::new(1);
+const BATCH: i32 = 3;
+
+#[derive(Default)]
+pub struct Conveyor {
+    reset: RTrig,
+    blocked: Ton,
+    jam: Sr,
+    jam_edge: RTrig,
+    parts: Ctu,
+}
+
+#[plc_program]
+fn conveyor(s: &mut Conveyor) {
+    let eye = EYE.get().unwrap_or(false);
+    let reset = s.reset.call(RESET.get().unwrap_or(false));
+    if reset {
+        info!("reset");
+    }
+    let blocked = s.blocked.call(eye, Duration::from_secs(2));
+    let jammed = s.jam.call(blocked, reset);
+    if s.jam_edge.call(jammed) {
+        error!("jam");
+    }
+    let done = s.parts.call(eye, reset, BATCH);
+    let _ = MOTOR.set(!jammed && !done);
+    let _ = JAM.set(jammed);
+    let _ = BATCH_DONE.set(done);
+    let _ = COUNT.set(s.parts.cv().clamp(0, 255) as u8);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plc_sdk::sim::Simulator;
+
+    #[test]
+    fn a_part_held_in_front_of_the_eye_is_a_jam() {
+        let mut sim = Simulator::new();
+        sim.set_input_bit(0, 0, true);
+        sim.run(poll, Duration::from_millis(500), 5); // 0 .. 2 s
+        assert!(sim.output_bit(0, 1) && !sim.output_bit(0, 0));
+        assert_eq!(sim.take_logs().last().map(|l| l.message.clone()).as_deref(), Some("jam"));
+    }
+}

@@ -1,0 +1,16 @@
+// The acting half of `cooperating`, twin of ../rust/act: fan %QX0.0 while `overheat`, heater
+// %QX0.1 below 20 °C, fan starts counted in `fan.starts`. It knows only the variables.
+#include "plc.h"
+
+static plc_r_trig_t fan_start;
+
+PLC_PROGRAM(act) {
+    bool overheat = plc_var_bool_or("overheat", false);
+    double temperature = 0.0;
+    bool cold = plc_var_get_double("temperature", &temperature) == WASM_SUCCESS && temperature < 20.0;
+    if (plc_r_trig(&fan_start, overheat)) {
+        plc_var_set_int("fan.starts", plc_var_int_or("fan.starts", 0) + 1);
+    }
+    plc_set_output_bit(0, 0, overheat);
+    plc_set_output_bit(0, 1, cold);
+}

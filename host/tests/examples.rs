@@ -1,0 +1,57 @@
+//! The twin test of the examples, as in wit-bindgen's runtime tests: every example is written in
+//! Rust and in C, and both versions pass the example's one recipe in the host.
+
+mod support;
+
+use std::path::Path;
+
+use plc_host::recipe::Recipe;
+use plc_host::{Limits, Program};
+use support::*;
+
+/// The example's programs in one language, in the recipe's order.
+fn programs(example: &Path, recipe: &Recipe, language: &str) -> Vec<Program> {
+    let mut found: Vec<(String, Vec<u8>)> = match language {
+        "rust" => example_crates(example).iter().map(|m| (package_name(m), rust_guest(&package_name(m)))).collect(),
+        _ => {
+            let mut sources: Vec<_> = std::fs::read_dir(example.join("c")).unwrap().map(|e| e.unwrap().path()).collect();
+            sources.retain(|p| p.extension().is_some_and(|e| e == "c"));
+            sources.sort();
+            sources.iter().map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), c_guest(&[p]))).collect()
+        }
+    };
+    if !recipe.programs.is_empty() {
+        let position = |name: &str| recipe.programs.iter().position(|p| name == p || name.ends_with(&format!("-{p}")));
+        found.sort_by_key(|(name, _)| position(name).unwrap_or_else(|| panic!("{name} is not among {:?}", recipe.programs)));
+    }
+    found
+        .iter()
+        .map(|(name, wasm)| Program::new(name.replace('-', "_"), wasm, Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}")))
+        .collect()
+}
+
+#[test]
+fn every_example_passes_its_recipe_in_rust_and_in_c() {
+    let examples = examples();
+    assert!(examples.len() >= 5, "{examples:?}");
+    for example in examples {
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        let recipe = Recipe::from_json(&std::fs::read_to_string(example.join("recipe.json")).unwrap()).unwrap();
+        assert!(example.join("README.md").exists(), "{name} has a README");
+        for language in ["rust", "c"] {
+            let mut programs = programs(&example, &recipe, language);
+            assert!(!programs.is_empty(), "{name} has {language} programs");
+            if let Err(failure) = recipe.run(&mut programs) {
+                panic!("{name} in {language}: {failure}");
+            }
+        }
+    }
+}
+
+/// The bound on a minimal program: a blinky built with the release settings of the
+/// template (opt-level "s", LTO, panic = "abort") fits in 2 KiB.
+#[test]
+fn blinky_fits_in_two_kib() {
+    let size = rust_guest("example-blinky").len();
+    assert!(size <= 2048, "example_blinky.wasm is {size} bytes");
+}
