@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's chores (header, test, demo).
 
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use xtask::{generate_header, header_path, root};
@@ -10,10 +11,12 @@ fn main() -> ExitCode {
         ["header"] => header(),
         ["test"] => test(),
         ["demo"] => demo(),
+        ["templates"] => templates(),
         _ => {
             eprintln!("usage: cargo xtask <command>\n");
             eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
-            eprintln!("  test     run every test: workspace, SDK on wasm32, examples in Rust and C");
+            eprintln!("  test     run every test: workspace (examples in Rust and C included), SDK on wasm32, templates");
+            eprintln!("  templates  generate a program from each template, build, test and run it");
             eprintln!("  demo     build the blinky example and run it in the host");
             return ExitCode::from(2);
         }
@@ -52,7 +55,54 @@ fn test() -> Result<(), String> {
         return Err("wasm-bindgen-test-runner is missing: run `bash .ci/install-tools` first".into());
     }
     run(&cargo, &["test", "--package", "plc-sdk", "--target", "wasm32-unknown-unknown", "--lib"])?;
+    templates()?;
     println!("\nall tests passed");
+    Ok(())
+}
+
+/// Runs a command in `dir`, echoing it first.
+fn run_in(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    println!("\n[{}] $ {program} {}", dir.display(), args.join(" "));
+    let status = Command::new(program).args(args).envs(env.iter().copied()).current_dir(dir).status().map_err(|e| format!("{program}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{program} {}` in {} failed ({status})", args.join(" "), dir.display())) }
+}
+
+/// Generates a program from each template with cargo-generate, and builds, tests and runs it
+/// the way its README says.
+fn templates() -> Result<(), String> {
+    let root = root();
+    let dir = std::env::temp_dir().join(format!("wasm-plc-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let cargo = cargo();
+    let host = root.join("target/release/plc-host");
+    let host = host.to_str().ok_or("a UTF-8 path")?;
+    run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host"])?;
+    let generate = |template: &str, name: &str, define: String| {
+        let template = root.join("templates").join(template);
+        let destination = dir.to_str().unwrap_or_default().to_owned();
+        run_in(
+            &dir,
+            &cargo,
+            &["generate", "--path", template.to_str().unwrap_or_default(), "--name", name, "--silent", "--vcs", "none", "--destination", &destination, "--define", &define],
+            &[],
+        )
+    };
+
+    generate("rust-program", "my-plc", format!("sdk_path={}", root.join("sdk").display()))?;
+    let crate_dir = dir.join("my-plc");
+    run_in(&crate_dir, &cargo, &["build", "--release", "--target", "wasm32-unknown-unknown"], &[])?;
+    run_in(&crate_dir, &cargo, &["test"], &[])?;
+    let wasm = "target/wasm32-unknown-unknown/release/my_plc.wasm";
+    run_in(&crate_dir, host, &["check", wasm], &[])?;
+    run_in(&crate_dir, host, &["test", wasm, "tests/program.json"], &[])?;
+
+    generate("c-program", "my-c-plc", format!("c_sdk_path={}", root.join("c-sdk").display()))?;
+    let c_dir = dir.join("my-c-plc");
+    run_in(&c_dir, "make", &[], &[])?;
+    run_in(&c_dir, "make", &["test"], &[("PLC_HOST", host)])?;
+
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

@@ -1,0 +1,23 @@
+// {{project-name}}: a motor with start and stop buttons and a run-on timer.
+//
+// %IX0.0 start (rising edge), %IX0.1 stop; %QX0.0 motor, %QX0.1 fan, which runs with the
+// motor and 2 s longer. Counts starts in the variable `starts`.
+#include "plc.h"
+
+static plc_r_trig_t start_edge;
+static plc_rs_t running;
+static plc_tof_t fan;
+
+PLC_PROGRAM(motor) {
+    bool start_button = false, stop_button = true;
+    plc_input_bit(0, 0, &start_button);
+    plc_input_bit(0, 1, &stop_button);
+    bool start = plc_r_trig(&start_edge, start_button);
+    bool on = plc_rs(&running, start, stop_button);
+    if (start && on) {
+        plc_var_set_int("starts", plc_var_int_or("starts", 0) + 1);
+        PLC_INFO("motor started");
+    }
+    plc_set_output_bit(0, 0, on);
+    plc_set_output_bit(0, 1, plc_tof(&fan, on, PLC_S(2)));
+}

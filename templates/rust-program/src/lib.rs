@@ -1,0 +1,55 @@
+//! {{project-name}}: a motor with start and stop buttons and a run-on timer.
+//!
+//! `%IX0.0` start (rising edge), `%IX0.1` stop; `%QX0.0` motor, `%QX0.1` fan, which runs with
+//! the motor and 2 s longer. Counts starts in the variable `starts`.
+#![no_std]
+use plc_sdk::prelude::*;
+
+const START: InputBit = InputBit::new(0, 0);
+const STOP: InputBit = InputBit::new(0, 1);
+const MOTOR: OutputBit = OutputBit::new(0, 0);
+const FAN: OutputBit = OutputBit::new(0, 1);
+static STARTS: Variable<i32> = Variable::new("starts");
+
+#[derive(Default)]
+pub struct Motor {
+    start: RTrig,
+    running: Rs,
+    fan: Tof,
+}
+
+#[plc_program]
+fn motor(m: &mut Motor) {
+    let start = m.start.call(START.get().unwrap_or(false));
+    let running = m.running.call(start, STOP.get().unwrap_or(true));
+    if start && running {
+        let _ = STARTS.set(STARTS.get().unwrap_or(0) + 1);
+        info!("motor started");
+    }
+    let _ = MOTOR.set(running);
+    let _ = FAN.set(m.fan.call(running, Duration::from_secs(2)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plc_sdk::sim::{Simulator, Value};
+
+    #[test]
+    fn start_runs_the_motor_and_stop_stops_it_with_fan_run_on() {
+        let mut sim = Simulator::new();
+        sim.set_inputs(&[0b01]); // start pressed
+        sim.scan(poll);
+        assert!(sim.output_bit(0, 0) && sim.output_bit(0, 1));
+        assert_eq!(sim.variable("starts"), Some(Value::Int(1)));
+        assert_eq!(sim.take_logs()[0].message, "motor started");
+
+        sim.set_inputs(&[0b10]); // stop pressed
+        sim.advance(Duration::from_secs(1));
+        sim.scan(poll);
+        assert!(!sim.output_bit(0, 0) && sim.output_bit(0, 1), "the fan runs on");
+        sim.advance(Duration::from_secs(2));
+        sim.scan(poll);
+        assert!(!sim.output_bit(0, 1));
+    }
+}
