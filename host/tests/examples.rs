@@ -55,3 +55,15 @@ fn blinky_fits_in_two_kib() {
     let size = rust_guest("example-blinky").len();
     assert!(size <= 2048, "example_blinky.wasm is {size} bytes");
 }
+
+/// The IEC function blocks of the Rust SDK and of plc.h against one timing table.
+#[test]
+fn rust_and_c_function_blocks_follow_the_same_timing_table() {
+    let recipe = Recipe::from_json(&std::fs::read_to_string(root().join("host/tests/recipes/blocks.json")).unwrap()).unwrap();
+    for (language, wasm) in [("rust", rust_guest("guest-blocks")), ("c", c_test_guest("blocks"))] {
+        let mut program = [Program::new("blocks", &wasm, Limits::default()).unwrap()];
+        if let Err(failure) = recipe.run(&mut program) {
+            panic!("{language}: {failure}");
+        }
+    }
+}
