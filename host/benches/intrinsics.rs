@@ -1,0 +1,189 @@
+//! What the host's safety costs, as ratios measured in one run (results: docs/benchmarks.md).
+//!
+//! - `poll/*`: one empty `poll` through `Program` (staging, metering, environment hand-over)
+//!   against a bare wasmer typed call of the same module without metering.
+//! - `call/<intrinsic>/*`: 1000 calls of an intrinsic from inside one poll, through our host
+//!   function, against a bare wasmer import of the same signature that does nothing, against
+//!   the native Rust call doing the intrinsic's work on the same environment.
+//! - `log/*`: 100 messages per poll, logged by a guest through the whole host path, against
+//!   native Rust code building the same records for the same sink.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use plc_host::{Environment, InMemoryEnvironment, Limits, LogRecord, Program, Value};
+use wasmer::{imports, Function, Instance, Module, Store, TypedFunction, Value as WasmValue};
+
+const CALLS: u64 = 1000;
+
+/// A module whose `poll` calls `name` (a function of signature `params -> i32`) `CALLS` times
+/// with `args`. Memory holds the name "counter" at 0 and scratch space at 64.
+fn calls_module(name: &str, params: &str, args: &str) -> String {
+    format!(
+        r#"(module
+            (import "env" "{name}" (func $f (param {params}) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "counter")
+            (func (export "poll") (local $i i32)
+                (loop $l
+                    (drop (call $f {args}))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $l (i32.lt_u (local.get $i) (i32.const {CALLS}))))))"#
+    )
+}
+
+fn environment() -> Box<dyn Environment> {
+    let mut env = InMemoryEnvironment::new(16, 16);
+    env.variables.insert("counter".into(), Value::Int(7));
+    Box::new(env)
+}
+
+/// A bare wasmer instance of `wat` (default engine, no metering, no checks) whose imports are
+/// `name` returning 0 at once; returns its typed `poll`.
+fn bare(wat: &str, name: &str, params: usize, store: &mut Store) -> TypedFunction<(), ()> {
+    let module = Module::new(&*store, wat).unwrap();
+    let ty = module.imports().find(|i| i.name() == name).map(|i| i.ty().func().unwrap().clone());
+    let mut imports = imports! {};
+    if let Some(ty) = ty {
+        assert_eq!(ty.params().len(), params);
+        let f = Function::new(&mut *store, ty, |_args| Ok(vec![WasmValue::I32(0)]));
+        imports.define("env", name, f);
+    }
+    let instance = Instance::new(&mut *store, &module, &imports).unwrap();
+    instance.exports.get_typed_function(&*store, "poll").unwrap()
+}
+
+/// Like [`bare`], with a typed host function (wasmer's fastest import) for 3 x i32 -> i32.
+fn bare_typed3(wat: &str, name: &str, store: &mut Store) -> TypedFunction<(), ()> {
+    let module = Module::new(&*store, wat).unwrap();
+    let f = Function::new_typed(&mut *store, |a: i32, b: i32, c: i32| -> i32 { black_box(a ^ b ^ c) & 0 });
+    let instance = Instance::new(&mut *store, &module, &imports! { "env" => { name => f } }).unwrap();
+    instance.exports.get_typed_function(&*store, "poll").unwrap()
+}
+
+fn empty_poll(c: &mut Criterion) {
+    let wat = r#"(module (memory (export "memory") 1) (func (export "poll")))"#;
+    let mut group = c.benchmark_group("poll");
+    let mut program = Program::new("empty", wat.as_bytes(), Limits::default()).unwrap();
+    let mut env = environment();
+    group.bench_function("program", |b| b.iter(|| program.poll(&mut env).unwrap()));
+    let mut store = Store::default();
+    let poll = bare(wat, "", 0, &mut store);
+    group.bench_function("bare_wasmer", |b| b.iter(|| poll.call(&mut store).unwrap()));
+    group.finish();
+}
+
+fn intrinsic_calls(c: &mut Criterion) {
+    // (intrinsic, wasm params, call arguments, the native Rust work on the environment)
+    type Native = fn(&mut InMemoryEnvironment, &mut [u8; 64]);
+    let cases: [(&str, &str, &str, Native); 6] = [
+        ("wasm_read_input", "i32 i32 i32", "(i32.const 0) (i32.const 64) (i32.const 4)", |env, buf| {
+            env.read_input(0, &mut buf[..4]).unwrap()
+        }),
+        ("wasm_write_output", "i32 i32 i32", "(i32.const 0) (i32.const 64) (i32.const 4)", |env, buf| {
+            env.write_output(0, &buf[..4]).unwrap()
+        }),
+        ("wasm_read_output", "i32 i32 i32", "(i32.const 0) (i32.const 64) (i32.const 4)", |env, buf| {
+            env.read_output(0, &mut buf[..4]).unwrap()
+        }),
+        ("wasm_current_time", "i32 i32", "(i32.const 64) (i32.const 72)", |env, buf| {
+            let t = env.elapsed().unwrap();
+            buf[..8].copy_from_slice(&t.as_secs().to_le_bytes());
+            buf[8..12].copy_from_slice(&t.subsec_nanos().to_le_bytes());
+        }),
+        ("wasm_variable_read_int", "i32 i32 i32", "(i32.const 0) (i32.const 7) (i32.const 64)", |env, buf| {
+            let raw = black_box(*b"counter");
+            if let Value::Int(v) = env.get_variable(std::str::from_utf8(&raw).unwrap()).unwrap() {
+                buf[..4].copy_from_slice(&v.to_le_bytes());
+            }
+        }),
+        ("wasm_variable_write_int", "i32 i32 i32", "(i32.const 0) (i32.const 7) (i32.const 5)", |env, _| {
+            let raw = black_box(*b"counter");
+            env.set_variable(std::str::from_utf8(&raw).unwrap(), Value::Int(5)).unwrap()
+        }),
+    ];
+    for (name, params, args, native) in cases {
+        let wat = calls_module(name, params, args);
+        let mut group = c.benchmark_group(format!("call/{name}"));
+        group.throughput(Throughput::Elements(CALLS));
+        let mut program = Program::new(name, wat.as_bytes(), Limits::default()).unwrap();
+        let mut env = environment();
+        group.bench_function("program", |b| b.iter(|| program.poll(&mut env).unwrap()));
+        let mut store = Store::default();
+        let poll = if params == "i32 i32 i32" {
+            bare_typed3(&wat, name, &mut store)
+        } else {
+            bare(&wat, name, params.split(' ').count(), &mut store)
+        };
+        group.bench_function("bare_wasmer", |b| b.iter(|| poll.call(&mut store).unwrap()));
+        let mut native_env = InMemoryEnvironment::new(16, 16);
+        native_env.variables.insert("counter".into(), Value::Int(7));
+        let mut buf = [0u8; 64];
+        group.bench_function("native", |b| {
+            b.iter(|| {
+                for _ in 0..CALLS {
+                    native(black_box(&mut native_env), black_box(&mut buf));
+                }
+            })
+        });
+        group.finish();
+    }
+}
+
+fn log_throughput(c: &mut Criterion) {
+    const MESSAGES: u64 = 100;
+    let wat = format!(
+        r#"(module
+            (import "env" "wasm_log" (func $log (param i32 i32 i32 i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "main.c")
+            (data (i32.const 16) "Polling")
+            (func (export "poll") (local $i i32)
+                (loop $l
+                    (drop (call $log (i32.const 2) (i32.const 0) (i32.const 6) (i32.const 42) (i32.const 16) (i32.const 7)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $l (i32.lt_u (local.get $i) (i32.const {MESSAGES}))))))"#
+    );
+    let mut group = c.benchmark_group("log");
+    group.throughput(Throughput::Elements(MESSAGES));
+    let limits = Limits { log_messages_per_poll: MESSAGES as u32, ..Limits::default() };
+    let mut program = Program::new("logger", wat.as_bytes(), limits).unwrap();
+    let mut env = environment();
+    group.bench_function("program", |b| {
+        b.iter(|| {
+            program.poll(&mut env).unwrap();
+        })
+    });
+    let mut native_env = InMemoryEnvironment::new(0, 0);
+    group.bench_function("native", |b| {
+        b.iter(|| {
+            for _ in 0..MESSAGES {
+                let message = format!("{}", black_box("Polling"));
+                let record = LogRecord {
+                    program: "logger".to_owned(),
+                    level: log::Level::Info,
+                    file: black_box("main.c").to_owned(),
+                    line: 42,
+                    message,
+                };
+                log::logger().log(
+                    &log::Record::builder()
+                        .target(&record.program)
+                        .level(record.level)
+                        .args(format_args!("{}", record.message))
+                        .build(),
+                );
+                native_env.log(&record);
+            }
+        })
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2)).sample_size(30)
+}
+
+criterion_group! { name = benches; config = config(); targets = empty_poll, intrinsic_calls, log_throughput }
+criterion_main!(benches);
