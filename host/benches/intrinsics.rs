@@ -3,8 +3,10 @@
 //! - `poll/*`: one empty `poll` through `Program` (staging, metering, environment hand-over)
 //!   against a bare wasmer typed call of the same module without metering.
 //! - `call/<intrinsic>/*`: 1000 calls of an intrinsic from inside one poll, through our host
-//!   function, against a bare wasmer import of the same signature that does nothing, against
-//!   the native Rust call doing the intrinsic's work on the same environment.
+//!   function (`program`), against a bare wasmer import of the same signature that does nothing
+//!   (`bare_wasmer`), against one that only does the guest-memory access every safe wasmer host
+//!   function must do (`bare_wasmer_memory`: a bounds-checked memory view, 4 to 12 bytes copied),
+//!   against the native Rust call doing the intrinsic's work on the same environment (`native`).
 //! - `log/*`: 100 messages per poll, logged by a guest through the whole host path, against
 //!   native Rust code building the same records for the same sink.
 
@@ -13,7 +15,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use plc_host::{Environment, InMemoryEnvironment, Limits, LogRecord, Program, Value};
-use wasmer::{imports, Function, Instance, Module, Store, TypedFunction, Value as WasmValue};
+use wasmer::{imports, Function, FunctionEnv, FunctionEnvMut, Instance, Memory, Module, Store, TypedFunction, Value as WasmValue};
 
 const CALLS: u64 = 1000;
 
@@ -59,6 +61,30 @@ fn bare_typed3(wat: &str, name: &str, store: &mut Store) -> TypedFunction<(), ()
     let module = Module::new(&*store, wat).unwrap();
     let f = Function::new_typed(&mut *store, |a: i32, b: i32, c: i32| -> i32 { black_box(a ^ b ^ c) & 0 });
     let instance = Instance::new(&mut *store, &module, &imports! { "env" => { name => f } }).unwrap();
+    instance.exports.get_typed_function(&*store, "poll").unwrap()
+}
+
+/// A bare wasmer instance whose import `name` does the memory access a safe host function
+/// must: a view of the guest memory, and a bounds-checked copy of `bytes` bytes out of it at
+/// its second argument (or, for two arguments, into it at the first).
+fn bare_memory(wat: &str, name: &str, params: usize, store: &mut Store) -> TypedFunction<(), ()> {
+    let module = Module::new(&*store, wat).unwrap();
+    let env = FunctionEnv::new(&mut *store, None::<Memory>);
+    fn copy(mut env: FunctionEnvMut<Option<Memory>>, at: i32, write: bool, len: usize) -> i32 {
+        let (memory, store) = env.data_and_store_mut();
+        let Some(memory) = memory.clone() else { return 1 };
+        let view = memory.view(&store);
+        let mut buf = [0u8; 12];
+        let done = if write { view.write(at as u32 as u64, &buf[..len]) } else { view.read(at as u32 as u64, &mut buf[..len]) };
+        i32::from(done.is_err())
+    }
+    let f = if params == 3 {
+        Function::new_typed_with_env(&mut *store, &env, |env: FunctionEnvMut<Option<Memory>>, _a: i32, b: i32, _c: i32| copy(env, b, false, 4))
+    } else {
+        Function::new_typed_with_env(&mut *store, &env, |env: FunctionEnvMut<Option<Memory>>, a: i32, _b: i32| copy(env, a, true, 12))
+    };
+    let instance = Instance::new(&mut *store, &module, &imports! { "env" => { name => f } }).unwrap();
+    *env.as_mut(&mut *store) = Some(instance.exports.get_memory("memory").unwrap().clone());
     instance.exports.get_typed_function(&*store, "poll").unwrap()
 }
 
@@ -117,6 +143,9 @@ fn intrinsic_calls(c: &mut Criterion) {
             bare(&wat, name, params.split(' ').count(), &mut store)
         };
         group.bench_function("bare_wasmer", |b| b.iter(|| poll.call(&mut store).unwrap()));
+        let mut store = Store::default();
+        let poll = bare_memory(&wat, name, params.split(' ').count(), &mut store);
+        group.bench_function("bare_wasmer_memory", |b| b.iter(|| poll.call(&mut store).unwrap()));
         let mut native_env = InMemoryEnvironment::new(16, 16);
         native_env.variables.insert("counter".into(), Value::Int(7));
         let mut buf = [0u8; 64];
@@ -156,12 +185,13 @@ fn log_throughput(c: &mut Criterion) {
         })
     });
     let mut native_env = InMemoryEnvironment::new(0, 0);
+    let program_name: std::sync::Arc<str> = "logger".into();
     group.bench_function("native", |b| {
         b.iter(|| {
             for _ in 0..MESSAGES {
                 let message = format!("{}", black_box("Polling"));
                 let record = LogRecord {
-                    program: "logger".to_owned(),
+                    program: program_name.clone(),
                     level: log::Level::Info,
                     file: black_box("main.c").to_owned(),
                     line: 42,
@@ -174,7 +204,7 @@ fn log_throughput(c: &mut Criterion) {
                         .args(format_args!("{}", record.message))
                         .build(),
                 );
-                native_env.log(&record);
+                native_env.log(record);
             }
         })
     });

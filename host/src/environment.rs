@@ -76,7 +76,7 @@ impl std::error::Error for EnvError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRecord {
     /// The program's name.
-    pub program: String,
+    pub program: std::sync::Arc<str>,
     /// The level the program asked for.
     pub level: log::Level,
     /// The guest's source file.
@@ -102,9 +102,9 @@ pub trait Environment: std::any::Any + Send {
     fn read_output(&self, address: usize, buffer: &mut [u8]) -> Result<(), EnvError>;
     /// Publishes `data` to the output image at `address`.
     fn write_output(&mut self, address: usize, data: &[u8]) -> Result<(), EnvError>;
-    /// Receives a copy of every message a program logs (the host also sends it to the `log`
-    /// crate). The default keeps nothing.
-    fn log(&mut self, _record: &LogRecord) {}
+    /// Receives every message a program logs, after the host has sent it to the `log` crate.
+    /// The default keeps nothing.
+    fn log(&mut self, _record: LogRecord) {}
     /// A variable's value.
     fn get_variable(&self, name: &str) -> Result<Value, EnvError>;
     /// Creates or changes a variable; a variable's type never changes.
@@ -194,11 +194,11 @@ impl Environment for InMemoryEnvironment {
         Ok(())
     }
 
-    fn log(&mut self, record: &LogRecord) {
+    fn log(&mut self, record: LogRecord) {
         if self.logs.len() == KEPT_LOG_RECORDS {
             self.logs.pop_front();
         }
-        self.logs.push_back(record.clone());
+        self.logs.push_back(record);
     }
 
     fn get_variable(&self, name: &str) -> Result<Value, EnvError> {

@@ -182,25 +182,29 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
         let (Some(file), Some(message)) = (guest_range(view, file, file_len), guest_range(view, message, message_len)) else {
             return GENERIC;
         };
-        let text = |(start, len): (u64, usize), max: u64| {
-            let mut bytes = vec![0; len.min(max as usize)];
-            view.read(start, &mut bytes).map(|()| String::from_utf8_lossy(&bytes).into_owned())
+        // Read through the scratch buffer: one allocation per string, for the record itself.
+        let mut text = |(start, len): (u64, usize), max: u64| {
+            state.scratch.resize(len.min(max as usize), 0);
+            view.read(start, &mut state.scratch).map(|()| String::from_utf8_lossy(&state.scratch).into_owned())
         };
         let (Ok(file), Ok(message)) = (text(file, MAX_FILE_NAME_LEN), text(message, abi::MAX_LOG_MESSAGE_LEN as u64)) else {
             return GENERIC;
         };
         state.logs_left -= 1;
-        let record = LogRecord { program: state.program.to_string(), level, file, line: line.max(0) as u32, message };
-        log::logger().log(
-            &log::Record::builder()
-                .target(&record.program)
-                .level(level)
-                .file(Some(&record.file))
-                .line(Some(record.line))
-                .args(format_args!("{}", record.message))
-                .build(),
-        );
-        state.env.log(&record);
+        let record = LogRecord { program: state.program.clone(), level, file, line: line.max(0) as u32, message };
+        let logger = log::logger();
+        let metadata = log::Metadata::builder().level(level).target(&record.program).build();
+        if logger.enabled(&metadata) {
+            logger.log(
+                &log::Record::builder()
+                    .metadata(metadata)
+                    .file(Some(&record.file))
+                    .line(Some(record.line))
+                    .args(format_args!("{}", record.message))
+                    .build(),
+            );
+        }
+        state.env.log(record);
         OK
     })
 }

@@ -7,15 +7,14 @@ use std::fmt;
 use plc_sdk::abi;
 use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt};
 use wasmer::wasmparser::Operator;
-use wasmer::{Engine, Extern, FunctionEnv, Instance, InstantiationError, Module, Store, TypedFunction};
-use wasmer_middlewares::metering::{get_remaining_points, set_remaining_points, MeteringPoints};
+use wasmer::{Engine, Extern, FunctionEnv, Global, Instance, InstantiationError, Module, Store, TypedFunction, Value};
 use wasmer_middlewares::Metering;
 
 use crate::environment::Environment;
 use crate::fault::{Fault, FaultKind};
 use crate::intrinsics::{self, GuestState};
 use crate::limits::{FaultPolicy, LimitingTunables, Limits};
-use crate::validate::{validate, Problem};
+use crate::validate::{reserved_exports, validate, Problem};
 
 /// Where a program stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +67,43 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// The globals the metering middleware adds to every instance (what its `set_remaining_points`
+/// and `get_remaining_points` look up by name on every call; looked up once here).
+const REMAINING_POINTS: &str = "wasmer_metering_remaining_points";
+const POINTS_EXHAUSTED: &str = "wasmer_metering_points_exhausted";
+
+/// The CPU budget of one instance.
+struct Meter {
+    remaining: Global,
+    exhausted: Global,
+}
+
+impl Meter {
+    fn of(instance: &Instance) -> Result<Meter, Fault> {
+        let global = |name: &str| {
+            instance.exports.get_global(name).cloned().map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+        };
+        Ok(Meter { remaining: global(REMAINING_POINTS)?, exhausted: global(POINTS_EXHAUSTED)? })
+    }
+
+    fn refill(&self, store: &mut Store, points: u64) -> Result<(), Fault> {
+        let points = Value::I64(i64::try_from(points).unwrap_or(i64::MAX));
+        self.remaining
+            .set(store, points)
+            .and_then(|()| self.exhausted.set(store, Value::I32(0)))
+            .map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+    }
+
+    fn exhausted(&self, store: &mut Store) -> bool {
+        matches!(self.exhausted.get(store), Value::I32(flag) if flag > 0)
+    }
+}
+
 /// A running instance and what the host needs to call it.
 struct Live {
     store: Store,
     env: FunctionEnv<GuestState>,
-    instance: Instance,
+    meter: Meter,
     poll: TypedFunction<(), ()>,
     /// `init`, until the first poll has called it.
     init: Option<TypedFunction<(), ()>>,
@@ -112,7 +143,8 @@ fn engine(limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engine {
     engine
 }
 
-/// Compiles a binary module, or WAT text (for fixtures); errors fit on one line.
+/// Compiles a binary module, or WAT text (for fixtures), and checks its own export names;
+/// errors fit on one line.
 fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, LoadError> {
     let one_line = |e: &dyn fmt::Display| e.to_string().lines().next().unwrap_or_default().trim().to_owned();
     if wasm.is_empty() {
@@ -124,9 +156,13 @@ fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, LoadError> {
         };
         let binary = wasmer::wat2wasm(text.as_bytes())
             .map_err(|e| LoadError::Compile(format!("neither a WebAssembly binary nor valid WAT text: {}", one_line(&e))))?;
-        return Module::new(engine, binary).map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))));
+        return compile(engine, &binary);
     }
-    Module::new(engine, wasm).map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))))
+    let module = Module::new(engine, wasm).map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))))?;
+    match reserved_exports(wasm) {
+        problems if problems.is_empty() => Ok(module),
+        problems => Err(LoadError::Invalid(problems)),
+    }
 }
 
 impl Program {
@@ -212,11 +248,11 @@ impl Program {
         if self.status != Status::Running {
             return Ok(());
         }
-        let live = match self.live.take() {
-            Some(live) => live,
-            None => self.instantiate().inspect_err(|fault| self.record(fault))?,
-        };
-        let live = self.live.insert(live);
+        if self.live.is_none() {
+            let live = self.instantiate().inspect_err(|fault| self.record(fault))?;
+            self.live = Some(live);
+        }
+        let Some(live) = self.live.as_mut() else { return Ok(()) };
         let outcome = live.run(env, &self.limits, &self.memory_exceeded);
         match outcome {
             Ok(()) => {
@@ -249,7 +285,7 @@ impl Program {
         let instance = match Instance::new(&mut store, &self.module, &imports) {
             Ok(instance) => instance,
             Err(InstantiationError::Start(error)) => {
-                return Err(self.classify(error, &mut store, None, "the start function"));
+                return Err(self.classify(error, None, "the start function"));
             }
             Err(e) => return Err(Fault::new(FaultKind::Instantiation, e.to_string())),
         };
@@ -265,8 +301,9 @@ impl Program {
             .get_typed_function::<(), ()>(&store, abi::POLL_EXPORT)
             .map_err(|e| Fault::new(FaultKind::Instantiation, e.to_string()))?;
         let init = instance.exports.get_typed_function::<(), ()>(&store, abi::INIT_EXPORT).ok();
+        let meter = Meter::of(&instance)?;
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
-            set_remaining_points(&mut store, &instance, self.limits.cpu_budget);
+            meter.refill(&mut store, self.limits.cpu_budget)?;
             match version.call(&mut store) {
                 Ok(abi::ABI_VERSION) => {}
                 Ok(other) => {
@@ -275,19 +312,22 @@ impl Program {
                         format!("the program speaks ABI version {other}, this host speaks version {}", abi::ABI_VERSION),
                     ))
                 }
-                Err(error) => return Err(self.classify(error, &mut store, Some(&instance), "plc_abi_version")),
+                Err(error) => {
+                    let exhausted = meter.exhausted(&mut store);
+                    return Err(self.classify(error, Some(exhausted), "plc_abi_version"));
+                }
             }
         }
-        Ok(Live { store, env, instance, poll, init })
+        Ok(Live { store, env, meter, poll, init })
     }
 
-    /// A fault from a runtime error; `instance` (when there is one) tells whether the budget ran out.
-    fn classify(&self, error: wasmer::RuntimeError, store: &mut Store, instance: Option<&Instance>, during: &str) -> Fault {
-        let exhausted = instance.is_some_and(|i| matches!(get_remaining_points(store, i), MeteringPoints::Exhausted));
-        let mut fault = classify(error, exhausted, self.memory_exceeded.load(Ordering::Relaxed), &self.limits, during);
+    /// A fault from a runtime error; `exhausted` tells whether the budget ran out, if known.
+    fn classify(&self, error: wasmer::RuntimeError, exhausted: Option<bool>, during: &str) -> Fault {
+        let grew = self.memory_exceeded.load(Ordering::Relaxed);
+        let mut fault = classify(error, exhausted.unwrap_or(false), grew, &self.limits, during);
         // Without an instance the budget cannot be read, and running out of it traps as
         // `unreachable` does: say both.
-        if instance.is_none() && fault.kind == FaultKind::Trap(wasmer::sys::vm::TrapCode::UnreachableCodeReached) {
+        if exhausted.is_none() && fault.kind == FaultKind::Trap(wasmer::sys::vm::TrapCode::UnreachableCodeReached) {
             fault.message.push_str(&format!(" (or it used all of its {} instructions)", self.limits.cpu_budget));
         }
         fault
@@ -350,14 +390,14 @@ impl Live {
     }
 
     fn call(&mut self, f: &TypedFunction<(), ()>, limits: &Limits, memory_exceeded: &AtomicBool, during: &str) -> Result<(), Fault> {
-        set_remaining_points(&mut self.store, &self.instance, limits.cpu_budget);
+        self.meter.refill(&mut self.store, limits.cpu_budget)?;
         let result = f.call(&mut self.store);
         let grew = memory_exceeded.load(Ordering::Relaxed);
         match result {
             Ok(()) if grew => Err(Fault::new(FaultKind::MemoryLimit, memory_message(limits, during))),
             Ok(()) => Ok(()),
             Err(error) => {
-                let exhausted = matches!(get_remaining_points(&mut self.store, &self.instance), MeteringPoints::Exhausted);
+                let exhausted = self.meter.exhausted(&mut self.store);
                 Err(classify(error, exhausted, grew, limits, during))
             }
         }

@@ -113,3 +113,19 @@ pub fn validate(module: &Module, limits: &Limits) -> Vec<Problem> {
     }
     problems
 }
+
+/// Problems with the module's own export names, read from its binary: the host adds exports
+/// named `wasmer_metering_*` for the CPU budget, so a module may not bring its own.
+pub(crate) fn reserved_exports(binary: &[u8]) -> Vec<Problem> {
+    use wasmer::wasmparser::{Parser, Payload};
+    let mut problems = Vec::new();
+    for payload in Parser::new(0).parse_all(binary) {
+        let Ok(Payload::ExportSection(exports)) = payload else { continue };
+        for export in exports.into_iter().flatten() {
+            if export.name.starts_with("wasmer_metering_") {
+                problems.push(Problem(format!("export `{}`: names starting with `wasmer_metering_` are reserved for the host", export.name)));
+            }
+        }
+    }
+    problems
+}

@@ -112,3 +112,13 @@ fn every_problem_is_reported_at_once() {
     let p = problems(r#"(module (import "env" "nope" (func)) (memory 1))"#);
     assert_eq!(p.len(), 3, "{p:?}");
 }
+
+#[test]
+fn the_hosts_metering_export_names_are_reserved() {
+    let wat = r#"(module (memory (export "memory") 1) (func (export "poll"))
+        (global (export "wasmer_metering_remaining_points") (mut i64) (i64.const 0)))"#;
+    match Program::new("sneaky", wat.as_bytes(), Limits::default()) {
+        Err(LoadError::Invalid(p)) => assert!(p[0].to_string().contains("reserved for the host"), "{p:?}"),
+        other => panic!("{other:?}"),
+    }
+}
