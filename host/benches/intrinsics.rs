@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use plc_host::{Environment, InMemoryEnvironment, Limits, LogRecord, Program, Value};
-use wasmer::{imports, Function, FunctionEnv, FunctionEnvMut, Instance, Memory, Module, Store, TypedFunction, Value as WasmValue};
+use wasmer::{imports, Function, FunctionEnv, FunctionEnvMut, Instance, Memory, Module, Store, TypedFunction};
 
 const CALLS: u64 = 1000;
 
@@ -41,25 +41,23 @@ fn environment() -> Box<dyn Environment> {
     Box::new(env)
 }
 
-/// A bare wasmer instance of `wat` (default engine, no metering, no checks) whose imports are
-/// `name` returning 0 at once; returns its typed `poll`.
-fn bare(wat: &str, name: &str, params: usize, store: &mut Store) -> TypedFunction<(), ()> {
+/// A bare wasmer instance of `wat` without imports (default engine, no metering, no checks);
+/// returns its typed `poll`.
+fn bare(wat: &str, store: &mut Store) -> TypedFunction<(), ()> {
     let module = Module::new(&*store, wat).unwrap();
-    let ty = module.imports().find(|i| i.name() == name).map(|i| i.ty().func().unwrap().clone());
-    let mut imports = imports! {};
-    if let Some(ty) = ty {
-        assert_eq!(ty.params().len(), params);
-        let f = Function::new(&mut *store, ty, |_args| Ok(vec![WasmValue::I32(0)]));
-        imports.define("env", name, f);
-    }
-    let instance = Instance::new(&mut *store, &module, &imports).unwrap();
+    let instance = Instance::new(&mut *store, &module, &imports! {}).unwrap();
     instance.exports.get_typed_function(&*store, "poll").unwrap()
 }
 
-/// Like [`bare`], with a typed host function (wasmer's fastest import) for 3 x i32 -> i32.
-fn bare_typed3(wat: &str, name: &str, store: &mut Store) -> TypedFunction<(), ()> {
+/// A bare wasmer instance of `wat` whose import `name` is a typed host function (wasmer's
+/// fastest) of 3 or 2 x i32 -> i32 that returns 0 at once.
+fn bare_typed(wat: &str, name: &str, params: usize, store: &mut Store) -> TypedFunction<(), ()> {
     let module = Module::new(&*store, wat).unwrap();
-    let f = Function::new_typed(&mut *store, |a: i32, b: i32, c: i32| -> i32 { black_box(a ^ b ^ c) & 0 });
+    let f = if params == 3 {
+        Function::new_typed(&mut *store, |a: i32, b: i32, c: i32| -> i32 { black_box(a ^ b ^ c) & 0 })
+    } else {
+        Function::new_typed(&mut *store, |a: i32, b: i32| -> i32 { black_box(a ^ b) & 0 })
+    };
     let instance = Instance::new(&mut *store, &module, &imports! { "env" => { name => f } }).unwrap();
     instance.exports.get_typed_function(&*store, "poll").unwrap()
 }
@@ -95,7 +93,7 @@ fn empty_poll(c: &mut Criterion) {
     let mut env = environment();
     group.bench_function("program", |b| b.iter(|| program.poll(&mut env).unwrap()));
     let mut store = Store::default();
-    let poll = bare(wat, "", 0, &mut store);
+    let poll = bare(wat, &mut store);
     group.bench_function("bare_wasmer", |b| b.iter(|| poll.call(&mut store).unwrap()));
     group.finish();
 }
@@ -137,11 +135,7 @@ fn intrinsic_calls(c: &mut Criterion) {
         let mut env = environment();
         group.bench_function("program", |b| b.iter(|| program.poll(&mut env).unwrap()));
         let mut store = Store::default();
-        let poll = if params == "i32 i32 i32" {
-            bare_typed3(&wat, name, &mut store)
-        } else {
-            bare(&wat, name, params.split(' ').count(), &mut store)
-        };
+        let poll = bare_typed(&wat, name, params.split(' ').count(), &mut store);
         group.bench_function("bare_wasmer", |b| b.iter(|| poll.call(&mut store).unwrap()));
         let mut store = Store::default();
         let poll = bare_memory(&wat, name, params.split(' ').count(), &mut store);
