@@ -84,7 +84,7 @@ struct HexBytes(Vec<u8>);
 
 fn parse_hex(text: &str) -> Result<HexBytes, String> {
     let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("an even number of hex digits is needed".into());
     }
     digits

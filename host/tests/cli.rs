@@ -25,7 +25,7 @@ fn file(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-fn s(p: &PathBuf) -> &str {
+fn s(p: &std::path::Path) -> &str {
     p.to_str().unwrap()
 }
 

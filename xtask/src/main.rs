@@ -51,6 +51,8 @@ fn cargo() -> String {
 fn test() -> Result<(), String> {
     let cargo = cargo();
     run(&cargo, &["test", "--workspace", "--release"])?;
+    // Each benchmark once, as a test, so that they keep compiling and running.
+    run(&cargo, &["test", "--release", "--package", "plc-host", "--benches"])?;
     if Command::new("wasm-bindgen-test-runner").arg("--version").output().is_err() {
         return Err("wasm-bindgen-test-runner is missing: run `bash .ci/install-tools` first".into());
     }
