@@ -21,6 +21,36 @@ const MAX_STAGED_VARIABLES: usize = 4096;
 /// Source file names longer than this are cut.
 const MAX_FILE_NAME_LEN: u64 = 1024;
 
+/// The output bytes a program has published: what goes to 0 when it faults under
+/// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero). Ranges are kept merged.
+#[derive(Debug, Default)]
+pub(crate) struct OwnedOutputs(Vec<std::ops::Range<usize>>);
+
+impl OwnedOutputs {
+    fn add(&mut self, range: std::ops::Range<usize>) {
+        if self.0.iter().any(|r| r.start <= range.start && range.end <= r.end) {
+            return;
+        }
+        let (mut start, mut end) = (range.start, range.end);
+        self.0.retain(|r| {
+            let touches = r.start <= end && start <= r.end;
+            if touches {
+                start = start.min(r.start);
+                end = end.max(r.end);
+            }
+            !touches
+        });
+        self.0.push(start..end);
+    }
+
+    /// Writes zeros over every owned byte.
+    pub(crate) fn zero(&self, env: &mut dyn Environment) {
+        for range in &self.0 {
+            let _ = env.write_output(range.start, &vec![0; range.len()]);
+        }
+    }
+}
+
 /// A write to the output image, waiting for the poll to complete.
 #[derive(Debug, Clone, Copy)]
 struct StagedOutput {
@@ -71,9 +101,11 @@ impl GuestState {
         self.logs_dropped = 0;
     }
 
-    /// Publishes what the poll staged, in the order it was written.
-    pub(crate) fn commit(&mut self) {
+    /// Publishes what the poll staged, in the order it was written, and adds the output bytes
+    /// it wrote to `owned`.
+    pub(crate) fn commit(&mut self, owned: &mut OwnedOutputs) {
         for staged in self.outputs.drain(..) {
+            owned.add(staged.address..staged.address + staged.len);
             let data = &self.output_bytes[staged.start..staged.start + staged.len];
             if let Err(e) = self.env.write_output(staged.address, data) {
                 log::error!(target: &*self.program, "publishing outputs at {}: {e}", staged.address);

@@ -18,7 +18,8 @@ pub enum FaultPolicy {
     /// The program stays stopped until an operator acts, as a PLC does. The default.
     #[default]
     Stop,
-    /// The next poll runs on a fresh instance (memory and state as at load).
+    /// A fresh instance (memory and state as at load) runs again, after a backoff that grows
+    /// with each fault in a row ([`Limits::restart_backoff_max`]).
     Restart,
 }
 
@@ -43,6 +44,37 @@ impl fmt::Display for FaultPolicy {
     }
 }
 
+/// What happens to a program's outputs when it faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputsOnFault {
+    /// They keep their last good values (the faulted poll published nothing). The default.
+    #[default]
+    Hold,
+    /// Every output byte the program has published goes to 0, its safe state.
+    Zero,
+}
+
+impl std::str::FromStr for OutputsOnFault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "hold" => Ok(OutputsOnFault::Hold),
+            "zero" => Ok(OutputsOnFault::Zero),
+            other => Err(format!("unknown outputs policy `{other}` (expected `hold` or `zero`)")),
+        }
+    }
+}
+
+impl fmt::Display for OutputsOnFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutputsOnFault::Hold => "hold",
+            OutputsOnFault::Zero => "zero",
+        })
+    }
+}
+
 /// The limits of one program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
@@ -56,6 +88,11 @@ pub struct Limits {
     pub log_messages_per_poll: u32,
     /// What happens after a fault.
     pub on_fault: FaultPolicy,
+    /// With [`FaultPolicy::Restart`]: after the n-th fault in a row the program sits out
+    /// 2^(n-1) - 1 polls, at most this many, before its fresh instance runs. 0 restarts at once.
+    pub restart_backoff_max: u32,
+    /// What happens to its outputs when it faults.
+    pub outputs_on_fault: OutputsOnFault,
 }
 
 impl Default for Limits {
@@ -65,6 +102,8 @@ impl Default for Limits {
             memory_bytes: 16 * 1024 * 1024,
             log_messages_per_poll: 64,
             on_fault: FaultPolicy::Stop,
+            restart_backoff_max: 64,
+            outputs_on_fault: OutputsOnFault::Hold,
         }
     }
 }

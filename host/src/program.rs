@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use plc_sdk::abi;
 use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt};
@@ -12,8 +13,8 @@ use wasmer_middlewares::Metering;
 
 use crate::environment::Environment;
 use crate::fault::{Fault, FaultKind};
-use crate::intrinsics::{self, GuestState};
-use crate::limits::{FaultPolicy, LimitingTunables, Limits};
+use crate::intrinsics::{self, GuestState, OwnedOutputs};
+use crate::limits::{FaultPolicy, LimitingTunables, Limits, OutputsOnFault};
 use crate::validate::{reserved_exports, validate, Problem};
 
 /// Where a program stands.
@@ -122,6 +123,12 @@ pub struct Program {
     polls: u64,
     faults: u64,
     last_fault: Option<Fault>,
+    /// Faults since the last good poll, and polls still to sit out before a restart.
+    faults_in_a_row: u32,
+    backoff: u32,
+    owned: OwnedOutputs,
+    last_poll: Duration,
+    max_poll: Duration,
 }
 
 impl fmt::Debug for Program {
@@ -188,6 +195,11 @@ impl Program {
             polls: 0,
             faults: 0,
             last_fault: None,
+            faults_in_a_row: 0,
+            backoff: 0,
+            owned: OwnedOutputs::default(),
+            last_poll: Duration::ZERO,
+            max_poll: Duration::ZERO,
         };
         program.live = Some(program.instantiate().map_err(LoadError::Instantiate)?);
         Ok(program)
@@ -223,18 +235,30 @@ impl Program {
         self.last_fault.as_ref()
     }
 
+    /// How long the last poll took (wall time, `init` included).
+    pub fn last_poll_time(&self) -> Duration {
+        self.last_poll
+    }
+
+    /// The longest poll so far.
+    pub fn max_poll_time(&self) -> Duration {
+        self.max_poll
+    }
+
     /// Stops polling it until [`restart`](Self::restart).
     pub fn stop(&mut self) {
         self.status = Status::Stopped;
         self.live = None;
     }
 
-    /// Runs it again from a fresh instance, as loaded.
+    /// Runs it again from a fresh instance, as loaded, with no backoff.
     pub fn restart(&mut self) -> Result<(), Fault> {
         self.live = None;
-        let live = self.instantiate().inspect_err(|fault| self.record(fault))?;
+        let live = self.instantiate()?;
         self.live = Some(live);
         self.status = Status::Running;
+        self.backoff = 0;
+        self.faults_in_a_row = 0;
         Ok(())
     }
 
@@ -248,33 +272,55 @@ impl Program {
         if self.status != Status::Running {
             return Ok(());
         }
+        if self.backoff > 0 {
+            self.backoff -= 1;
+            return Ok(());
+        }
+        let started = Instant::now();
         if self.live.is_none() {
-            let live = self.instantiate().inspect_err(|fault| self.record(fault))?;
-            self.live = Some(live);
+            match self.instantiate() {
+                Ok(live) => self.live = Some(live),
+                Err(fault) => {
+                    self.record(&fault, &mut **env);
+                    return Err(fault);
+                }
+            }
         }
         let Some(live) = self.live.as_mut() else { return Ok(()) };
-        let outcome = live.run(env, &self.limits, &self.memory_exceeded);
+        let outcome = live.run(env, &self.limits, &self.memory_exceeded, &mut self.owned);
+        self.last_poll = started.elapsed();
+        self.max_poll = self.max_poll.max(self.last_poll);
         match outcome {
             Ok(()) => {
                 self.polls += 1;
+                self.faults_in_a_row = 0;
                 Ok(())
             }
             Err(fault) => {
                 // A trap leaves the guest's shadow stack unwound: never reuse the instance.
                 self.live = None;
-                self.record(&fault);
+                self.record(&fault, &mut **env);
                 Err(fault)
             }
         }
     }
 
-    fn record(&mut self, fault: &Fault) {
+    /// Counts a fault, applies the outputs policy to `env` and the fault policy to the program.
+    fn record(&mut self, fault: &Fault, env: &mut dyn Environment) {
         log::error!(target: &*self.name, "fault: {fault}");
         self.faults += 1;
+        self.faults_in_a_row = self.faults_in_a_row.saturating_add(1);
         self.last_fault = Some(fault.clone());
+        if self.limits.outputs_on_fault == OutputsOnFault::Zero {
+            self.owned.zero(env);
+        }
         self.status = match self.limits.on_fault {
             FaultPolicy::Stop => Status::Faulted,
-            FaultPolicy::Restart => Status::Running,
+            FaultPolicy::Restart => {
+                let exponent = (self.faults_in_a_row - 1).min(31);
+                self.backoff = ((1u64 << exponent) - 1).min(u64::from(self.limits.restart_backoff_max)) as u32;
+                Status::Running
+            }
         };
     }
 
@@ -357,7 +403,7 @@ fn memory_message(limits: &Limits, during: &str) -> String {
 }
 
 impl Live {
-    fn run(&mut self, env: &mut Box<dyn Environment>, limits: &Limits, memory_exceeded: &AtomicBool) -> Result<(), Fault> {
+    fn run(&mut self, env: &mut Box<dyn Environment>, limits: &Limits, memory_exceeded: &AtomicBool, owned: &mut OwnedOutputs) -> Result<(), Fault> {
         let state = self.env.as_mut(&mut self.store);
         std::mem::swap(&mut state.env, env);
         state.begin();
@@ -374,7 +420,7 @@ impl Live {
 
         let state = self.env.as_mut(&mut self.store);
         match outcome {
-            Ok(()) => state.commit(),
+            Ok(()) => state.commit(owned),
             Err(_) => state.discard(),
         }
         let dropped = state.logs_dropped();

@@ -3,7 +3,7 @@
 
 mod support;
 
-use plc_host::{FaultKind, FaultPolicy, Limits, LoadError, Program, Status, Value};
+use plc_host::{FaultKind, FaultPolicy, Limits, LoadError, OutputsOnFault, Program, Status, Value};
 use support::*;
 use wasmer::sys::vm::TrapCode;
 
@@ -162,7 +162,7 @@ fn a_trap_in_init_faults_before_the_first_poll() {
 
 #[test]
 fn restart_policy_runs_a_fresh_instance_after_each_fault() {
-    let limits = Limits { on_fault: FaultPolicy::Restart, ..test_limits() };
+    let limits = Limits { on_fault: FaultPolicy::Restart, restart_backoff_max: 0, ..test_limits() };
     let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
     let mut env = env(1, 1);
     mem(&mut env).inputs[0] = 1; // panic on every scan
@@ -193,4 +193,41 @@ fn a_stopped_program_restarts_on_request() {
     program.restart().unwrap();
     program.poll(&mut env).unwrap();
     assert_eq!((program.status(), mem(&mut env).outputs[0]), (Status::Running, 1));
+}
+
+#[test]
+fn restarts_back_off_while_the_faults_go_on() {
+    let limits = Limits { on_fault: FaultPolicy::Restart, restart_backoff_max: 8, ..test_limits() };
+    let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
+    let mut env = env(1, 1);
+    mem(&mut env).inputs[0] = 1;
+    let faulted: Vec<bool> = (0..30).map(|_| program.poll(&mut env).is_err()).collect();
+    // Sat out after each fault: 0, 1, 3, 7, then 8, 8, ... polls.
+    let at: Vec<usize> = faulted.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect();
+    assert_eq!(at, [0, 1, 3, 7, 15, 24]);
+    mem(&mut env).inputs[0] = 0;
+    // 3 polls of the last backoff (8, from poll 25) are still to sit out: then 6 good ones.
+    (0..9).for_each(|_| program.poll(&mut env).unwrap());
+    assert_eq!(program.polls(), 6);
+    mem(&mut env).inputs[0] = 1;
+    program.poll(&mut env).unwrap_err();
+    program.poll(&mut env).unwrap_err();
+    assert_eq!(program.faults(), 8, "a good poll resets the backoff");
+}
+
+#[test]
+fn outputs_go_to_zero_on_a_fault_when_asked() {
+    for (policy, expected) in [(OutputsOnFault::Hold, 3), (OutputsOnFault::Zero, 0)] {
+        let limits = Limits { outputs_on_fault: policy, ..test_limits() };
+        let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
+        let mut env = env(1, 2);
+        mem(&mut env).outputs[1] = 0xaa; // not the program's: never touched
+        for _ in 0..3 {
+            program.poll(&mut env).unwrap();
+        }
+        assert_eq!(mem(&mut env).outputs, [3, 0xaa]);
+        mem(&mut env).inputs[0] = 2;
+        program.poll(&mut env).unwrap_err();
+        assert_eq!(mem(&mut env).outputs, [expected, 0xaa], "{policy}");
+    }
 }
