@@ -32,6 +32,15 @@ impl Controller {
         self.programs.iter_mut().enumerate().filter_map(|(i, p)| p.poll(env).err().map(|f| (i, f))).collect()
     }
 
+    /// Ends the run: every program whose outputs policy is
+    /// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero) puts its outputs in that safe
+    /// state; the others hold theirs.
+    pub fn shutdown(&mut self) {
+        for program in &mut self.programs {
+            program.safe_outputs(&mut *self.env);
+        }
+    }
+
     /// Completed scans.
     pub fn scans(&self) -> u64 {
         self.scans

@@ -28,6 +28,7 @@ mod intrinsics;
 #[allow(unsafe_code)] // the Tunables trait has unsafe methods; nothing on the call path
 mod limits;
 mod program;
+pub mod scheduler;
 pub mod recipe;
 mod validate;
 

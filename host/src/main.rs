@@ -2,11 +2,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use plc_host::recipe::Recipe;
-use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, Program, Value};
+use plc_host::scheduler::{CycleStats, Scheduler};
+use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
 
 /// The reference wasm-plc controller.
 #[derive(Parser)]
@@ -43,9 +46,12 @@ enum Command {
         /// The size of the output image in bytes.
         #[arg(long, default_value_t = 16)]
         outputs: usize,
-        /// What a program does after a fault.
+        /// What a program does after a fault: stay stopped, or restart with backoff.
         #[arg(long, default_value_t = FaultPolicy::Stop)]
         on_fault: FaultPolicy,
+        /// What a faulted program's outputs do: hold their last good values, or go to zero.
+        #[arg(long, default_value_t = OutputsOnFault::Hold)]
+        outputs_on_fault: OutputsOnFault,
         /// Print a JSON summary on stdout at the end (logs go to stderr).
         #[arg(long)]
         json: bool,
@@ -123,8 +129,9 @@ fn main() -> ExitCode {
             let recipe = files.pop().unwrap_or_default();
             test(&files, &recipe, &limits.limits(FaultPolicy::Stop))
         }
-        Command::Run { programs, cycle, cycles, inputs, outputs, on_fault, json, limits } => {
-            run(&programs, cycle, cycles, inputs, outputs, json, &limits.limits(on_fault))
+        Command::Run { programs, cycle, cycles, inputs, outputs, on_fault, outputs_on_fault, json, limits } => {
+            let limits = Limits { outputs_on_fault, ..limits.limits(on_fault) };
+            run(&programs, cycle, cycles, inputs, outputs, json, &limits)
         }
     }
 }
@@ -193,14 +200,22 @@ fn run(paths: &[PathBuf], cycle: Duration, cycles: Option<u64>, HexBytes(inputs)
     if failed {
         return ExitCode::FAILURE;
     }
-    let start = Instant::now();
-    let mut deadline = start;
+    // SIGINT and SIGTERM end the run after the scan in progress.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+            log::warn!("cannot catch signal {signal}: {e}");
+        }
+    }
+    let mut scheduler = Scheduler::new(cycle);
     let mut last_outputs = None;
-    while cycles.is_none_or(|n| controller.scans() < n) {
+    while cycles.is_none_or(|n| controller.scans() < n) && !stop.load(Ordering::Relaxed) {
+        let now = scheduler.wait();
         if let Some(env) = controller.env_mut::<InMemoryEnvironment>() {
-            env.elapsed = start.elapsed();
+            env.elapsed = now;
         }
         controller.scan();
+        scheduler.done();
         let env = controller.env::<InMemoryEnvironment>();
         if let Some(env) = env.filter(|_| !json) {
             if last_outputs.as_ref() != Some(&env.outputs) {
@@ -208,17 +223,10 @@ fn run(paths: &[PathBuf], cycle: Duration, cycles: Option<u64>, HexBytes(inputs)
                 last_outputs = Some(env.outputs.clone());
             }
         }
-        // Absolute deadlines: a late scan does not push the later ones back.
-        deadline += cycle;
-        let now = Instant::now();
-        if deadline > now {
-            std::thread::sleep(deadline - now);
-        } else {
-            deadline = now;
-        }
     }
+    controller.shutdown();
     if json {
-        println!("{}", summary(&controller));
+        println!("{}", summary(&controller, scheduler.stats()));
     }
     ExitCode::SUCCESS
 }
@@ -227,7 +235,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
 }
 
-fn summary(controller: &Controller) -> serde_json::Value {
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+fn summary(controller: &Controller, stats: &CycleStats) -> serde_json::Value {
     let programs: Vec<_> = controller
         .programs()
         .iter()
@@ -238,6 +250,8 @@ fn summary(controller: &Controller) -> serde_json::Value {
                 "fault": p.last_fault().map(ToString::to_string),
                 "polls": p.polls(),
                 "faults": p.faults(),
+                "last_us": micros(p.last_poll_time()),
+                "max_us": micros(p.max_poll_time()),
             })
         })
         .collect();
@@ -263,5 +277,14 @@ fn summary(controller: &Controller) -> serde_json::Value {
         "inputs": env.map(|e| e.inputs.clone()).unwrap_or_default(),
         "outputs": env.map(|e| e.outputs.clone()).unwrap_or_default(),
         "variables": variables,
+        "stats": {
+            "cycles": stats.cycles,
+            "overruns": stats.overruns,
+            "last_us": micros(stats.last),
+            "min_us": micros(stats.min),
+            "max_us": micros(stats.max),
+            "avg_us": micros(stats.avg()),
+            "jitter_us": micros(stats.jitter),
+        },
     })
 }

@@ -305,15 +305,21 @@ impl Program {
         }
     }
 
+    /// Puts the program's outputs in their safe state: to zero under
+    /// [`OutputsOnFault::Zero`], unchanged under [`OutputsOnFault::Hold`].
+    pub fn safe_outputs(&self, env: &mut dyn Environment) {
+        if self.limits.outputs_on_fault == OutputsOnFault::Zero {
+            self.owned.zero(env);
+        }
+    }
+
     /// Counts a fault, applies the outputs policy to `env` and the fault policy to the program.
     fn record(&mut self, fault: &Fault, env: &mut dyn Environment) {
         log::error!(target: &*self.name, "fault: {fault}");
         self.faults += 1;
         self.faults_in_a_row = self.faults_in_a_row.saturating_add(1);
         self.last_fault = Some(fault.clone());
-        if self.limits.outputs_on_fault == OutputsOnFault::Zero {
-            self.owned.zero(env);
-        }
+        self.safe_outputs(env);
         self.status = match self.limits.on_fault {
             FaultPolicy::Stop => Status::Faulted,
             FaultPolicy::Restart => {
