@@ -24,6 +24,22 @@ impl Controller {
         self.programs.push(program);
     }
 
+    /// Swaps in a program for the one of the same name (keeping its place in the scan order),
+    /// or adds it. Variables live in the environment, so they survive the swap.
+    pub fn replace(&mut self, program: Program) {
+        match self.programs.iter_mut().find(|p| p.name() == program.name()) {
+            Some(slot) => *slot = program,
+            None => self.programs.push(program),
+        }
+    }
+
+    /// Removes the program of that name; false if there was none.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.programs.len();
+        self.programs.retain(|p| p.name() != name);
+        self.programs.len() != before
+    }
+
     /// One scan: polls every running program in order. Returns the faults of this scan, by
     /// program index; the other programs were polled regardless.
     pub fn scan(&mut self) -> Vec<(usize, Fault)> {

@@ -29,6 +29,7 @@ mod intrinsics;
 mod limits;
 mod program;
 pub mod scheduler;
+pub mod watch;
 pub mod recipe;
 mod validate;
 
@@ -36,5 +37,5 @@ pub use controller::Controller;
 pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
 pub use limits::{FaultPolicy, Limits, OutputsOnFault};
-pub use program::{LoadError, Program, Status};
+pub use program::{Compiled, LoadError, Program, Status};
 pub use validate::{validate, Problem};

@@ -1,5 +1,6 @@
 //! `plc-host`: check, run and test PLC programs from the command line.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,6 +10,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use plc_host::recipe::Recipe;
 use plc_host::scheduler::{CycleStats, Scheduler};
+use plc_host::watch::{Change, Watcher};
 use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
 
 /// The reference wasm-plc controller.
@@ -32,8 +34,12 @@ enum Command {
     /// Scans the programs, in the order given, against in-memory IO.
     Run {
         /// Program files (.wasm); each is named by its file stem.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "watch")]
         programs: Vec<PathBuf>,
+        /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
+        /// remove programs as files appear, change or disappear, without stopping the scan.
+        #[arg(long, value_name = "DIR")]
+        watch: Option<PathBuf>,
         /// The scan cycle, e.g. 10ms.
         #[arg(long, default_value = "10ms", value_parser = humantime::parse_duration)]
         cycle: Duration,
@@ -84,6 +90,9 @@ impl LimitArgs {
     }
 }
 
+/// How often `--watch` looks at its folder.
+const WATCH_INTERVAL: Duration = Duration::from_millis(20);
+
 /// Bytes given as hex on the command line.
 #[derive(Clone)]
 struct HexBytes(Vec<u8>);
@@ -129,9 +138,10 @@ fn main() -> ExitCode {
             let recipe = files.pop().unwrap_or_default();
             test(&files, &recipe, &limits.limits(FaultPolicy::Stop))
         }
-        Command::Run { programs, cycle, cycles, inputs, outputs, on_fault, outputs_on_fault, json, limits } => {
+        Command::Run { programs, watch, cycle, cycles, inputs, outputs, on_fault, outputs_on_fault, json, limits } => {
             let limits = Limits { outputs_on_fault, ..limits.limits(on_fault) };
-            run(&programs, cycle, cycles, inputs, outputs, json, &limits)
+            let options = RunOptions { cycle, cycles, outputs, json, watch };
+            run(&programs, inputs, &options, &limits)
         }
     }
 }
@@ -183,7 +193,48 @@ fn test(paths: &[PathBuf], recipe: &Path, limits: &Limits) -> ExitCode {
     }
 }
 
-fn run(paths: &[PathBuf], cycle: Duration, cycles: Option<u64>, HexBytes(inputs): HexBytes, outputs: usize, json: bool, limits: &Limits) -> ExitCode {
+struct RunOptions {
+    cycle: Duration,
+    cycles: Option<u64>,
+    outputs: usize,
+    json: bool,
+    watch: Option<PathBuf>,
+}
+
+/// Applies the watcher's changes between two scans; keeps the last rejection of each file.
+fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut BTreeMap<String, String>) {
+    for change in watcher.changes() {
+        match change {
+            Change::Load(compiled) => {
+                let name = compiled.name().to_owned();
+                match compiled.instantiate() {
+                    Ok(program) => {
+                        log::info!("online change: {name} loaded");
+                        rejected.remove(&name);
+                        controller.replace(program);
+                    }
+                    Err(e) => {
+                        log::warn!("online change: {name} rejected, the running version stays: {e}");
+                        rejected.insert(name, e.to_string());
+                    }
+                }
+            }
+            Change::Rejected { name, reason } => {
+                log::warn!("online change: {name} rejected, the running version stays: {reason}");
+                rejected.insert(name, reason);
+            }
+            Change::Removed { name } => {
+                if controller.remove(&name) {
+                    log::info!("online change: {name} removed");
+                }
+                rejected.remove(&name);
+            }
+        }
+    }
+}
+
+fn run(paths: &[PathBuf], HexBytes(inputs): HexBytes, options: &RunOptions, limits: &Limits) -> ExitCode {
+    let RunOptions { cycle, cycles, outputs, json, .. } = *options;
     let mut env = InMemoryEnvironment::new(0, outputs);
     env.inputs = inputs;
     let mut controller = Controller::new(env);
@@ -207,9 +258,14 @@ fn run(paths: &[PathBuf], cycle: Duration, cycles: Option<u64>, HexBytes(inputs)
             log::warn!("cannot catch signal {signal}: {e}");
         }
     }
+    let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
+    let mut rejected = BTreeMap::new();
     let mut scheduler = Scheduler::new(cycle);
     let mut last_outputs = None;
     while cycles.is_none_or(|n| controller.scans() < n) && !stop.load(Ordering::Relaxed) {
+        if let Some(watcher) = &watcher {
+            apply_changes(watcher, &mut controller, &mut rejected);
+        }
         let now = scheduler.wait();
         if let Some(env) = controller.env_mut::<InMemoryEnvironment>() {
             env.elapsed = now;
@@ -226,7 +282,9 @@ fn run(paths: &[PathBuf], cycle: Duration, cycles: Option<u64>, HexBytes(inputs)
     }
     controller.shutdown();
     if json {
-        println!("{}", summary(&controller, scheduler.stats()));
+        let mut summary = summary(&controller, scheduler.stats());
+        summary["rejected"] = rejected.iter().map(|(name, reason)| serde_json::json!({"name": name, "reason": reason})).collect();
+        println!("{summary}");
     }
     ExitCode::SUCCESS
 }

@@ -172,10 +172,19 @@ fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, LoadError> {
     }
 }
 
-impl Program {
-    /// Compiles `wasm` (binary, or text for fixtures), checks it against the ABI and the
-    /// limits, and instantiates it once so that a trapping start function is caught now.
-    pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Program, LoadError> {
+/// A program compiled and checked, not yet instantiated. Unlike a [`Program`] it can cross
+/// threads: compile on one (milliseconds), instantiate on the scan thread (microseconds).
+pub struct Compiled {
+    name: Arc<str>,
+    engine: Engine,
+    module: Module,
+    limits: Limits,
+    memory_exceeded: Arc<AtomicBool>,
+}
+
+impl Compiled {
+    /// Compiles `wasm` (binary, or text for fixtures) and checks it against the ABI and the limits.
+    pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Compiled, LoadError> {
         let memory_exceeded = Arc::new(AtomicBool::new(false));
         let engine = engine(&limits, memory_exceeded.clone());
         let module = compile(&engine, wasm)?;
@@ -183,7 +192,17 @@ impl Program {
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
         }
-        let name: Arc<str> = Arc::from(name.into());
+        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded })
+    }
+
+    /// The program's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Instantiates it once, so that a trapping start function is caught now.
+    pub fn instantiate(self) -> Result<Program, LoadError> {
+        let Compiled { name, engine, module, limits, memory_exceeded } = self;
         let mut program = Program {
             name,
             engine,
@@ -203,6 +222,14 @@ impl Program {
         };
         program.live = Some(program.instantiate().map_err(LoadError::Instantiate)?);
         Ok(program)
+    }
+}
+
+impl Program {
+    /// Compiles `wasm` (binary, or text for fixtures), checks it against the ABI and the
+    /// limits, and instantiates it once so that a trapping start function is caught now.
+    pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Program, LoadError> {
+        Compiled::new(name, wasm, limits)?.instantiate()
     }
 
     /// The program's name: the target of its log messages.
