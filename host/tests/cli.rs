@@ -193,3 +193,39 @@ fn test_passes_a_good_recipe_and_names_the_failing_pass() {
     let stdout = text(&plc_host(&["test", s(&program), s(&logs)]).stdout);
     assert!(stdout.contains("pass 1 (elapsed 0s): unexpected log messages [\"scan 1 at 0 ms\"]"), "{stdout}");
 }
+
+#[test]
+fn run_reads_a_config_file_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("plc-config-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("faults.wasm"), rust_guest("guest-faults")).unwrap();
+    let config = dir.join("plc.toml");
+    std::fs::write(
+        &config,
+        "cycle = \"1ms\"\ncycles = 6\nprograms = [\"faults.wasm\"]\ninputs = \"03\"\noutputs = 2\n\n\
+         [limits]\ncpu_budget = 200000\non_fault = \"restart\"\noutputs_on_fault = \"zero\"\nrestart_backoff_max = 0\n",
+    )
+    .unwrap();
+    let out = plc_host(&["run", "--config", s(&config), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["cycles"], 6);
+    assert_eq!(summary["outputs"], serde_json::json!([0, 0]));
+    let program = &summary["programs"][0];
+    assert_eq!((program["name"].as_str(), program["faults"].as_u64()), (Some("faults"), Some(6)), "{summary}");
+    assert!(program["fault"].as_str().unwrap().contains("200000 instructions"), "{summary}");
+
+    // Flags win over the file: a healthy mode, 2 scans; at the end the outputs go to their safe
+    // state (zero, by the file's policy).
+    let out = plc_host(&["run", "--config", s(&config), "--cycles", "2", "--inputs", "00", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["cycles"], 2);
+    assert_eq!(summary["variables"]["faults.scans"], 2, "{summary}");
+    assert_eq!(summary["outputs"], serde_json::json!([0, 0]), "{summary}");
+
+    std::fs::write(&config, "cycle = \"1ms\"\ntypo = 1\n").unwrap();
+    let out = plc_host(&["run", "--config", s(&config)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown field `typo`"), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,14 +1,11 @@
 //! Online change: programs swapped while the controller scans; variables survive, a bad file
 //! leaves the running version in place.
 
-mod support;
-
 use std::time::Duration;
 
 use plc_host::scheduler::Scheduler;
 use plc_host::watch::{Change, Watcher};
 use plc_host::{Compiled, Controller, InMemoryEnvironment, Limits, Value};
-use support::*;
 
 /// Version `v` of a program: output byte 0 = v, and the variable `count` counts its scans
 /// (across versions: the variable lives in the host).

@@ -68,8 +68,11 @@ pub fn rust_guest(package: &str) -> Vec<u8> {
 
 /// Compiles C sources with plc-cc into a temporary file and returns the wasm.
 pub fn c_guest(sources: &[&Path]) -> Vec<u8> {
+    // A file of its own per call: tests run in parallel and may compile the same source.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let out = std::env::temp_dir().join(format!(
-        "plc-test-{}-{}.wasm",
+        "plc-test-{}-{call}-{}.wasm",
         std::process::id(),
         sources[0].file_stem().unwrap().to_string_lossy()
     ));

@@ -1,5 +1,7 @@
 //! `plc-host`: check, run and test PLC programs from the command line.
 
+mod config;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use plc_host::recipe::Recipe;
+use config::RunConfig;
 use plc_host::scheduler::{CycleStats, Scheduler};
 use plc_host::watch::{Change, Watcher};
 use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
@@ -32,38 +35,7 @@ enum Command {
         limits: LimitArgs,
     },
     /// Scans the programs, in the order given, against in-memory IO.
-    Run {
-        /// Program files (.wasm); each is named by its file stem.
-        #[arg(required_unless_present = "watch")]
-        programs: Vec<PathBuf>,
-        /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
-        /// remove programs as files appear, change or disappear, without stopping the scan.
-        #[arg(long, value_name = "DIR")]
-        watch: Option<PathBuf>,
-        /// The scan cycle, e.g. 10ms.
-        #[arg(long, default_value = "10ms", value_parser = humantime::parse_duration)]
-        cycle: Duration,
-        /// Stop after this many scans (default: run until killed).
-        #[arg(long)]
-        cycles: Option<u64>,
-        /// The input image, as hex bytes (e.g. 0104ff).
-        #[arg(long, default_value = "00000000000000000000000000000000", value_parser = parse_hex)]
-        inputs: HexBytes,
-        /// The size of the output image in bytes.
-        #[arg(long, default_value_t = 16)]
-        outputs: usize,
-        /// What a program does after a fault: stay stopped, or restart with backoff.
-        #[arg(long, default_value_t = FaultPolicy::Stop)]
-        on_fault: FaultPolicy,
-        /// What a faulted program's outputs do: hold their last good values, or go to zero.
-        #[arg(long, default_value_t = OutputsOnFault::Hold)]
-        outputs_on_fault: OutputsOnFault,
-        /// Print a JSON summary on stdout at the end (logs go to stderr).
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Run(Box<RunArgs>),
     /// Runs a behaviour recipe against a program, or several polled in order (exit 1 naming the failing pass).
     Test {
         /// The program files (.wasm), then the recipe (.json).
@@ -72,6 +44,101 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+}
+
+/// `plc-host run`: every setting may also come from `--config`; a flag overrides the file.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Program files (.wasm); each is named by its file stem.
+    programs: Vec<PathBuf>,
+    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits]).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
+    /// remove programs as files appear, change or disappear, without stopping the scan.
+    #[arg(long, value_name = "DIR")]
+    watch: Option<PathBuf>,
+    /// The scan cycle [default: 10ms].
+    #[arg(long, value_parser = humantime::parse_duration)]
+    cycle: Option<Duration>,
+    /// Stop after this many scans [default: run until SIGINT or SIGTERM].
+    #[arg(long)]
+    cycles: Option<u64>,
+    /// The input image, as hex bytes (e.g. 0104ff) [default: 16 zero bytes].
+    #[arg(long, value_parser = parse_hex)]
+    inputs: Option<HexBytes>,
+    /// The size of the output image in bytes [default: 16].
+    #[arg(long)]
+    outputs: Option<usize>,
+    /// What a program does after a fault: stay stopped, or restart with backoff [default: stop].
+    #[arg(long)]
+    on_fault: Option<FaultPolicy>,
+    /// What a faulted program's outputs do: hold their last good values, or go to zero
+    /// [default: hold].
+    #[arg(long)]
+    outputs_on_fault: Option<OutputsOnFault>,
+    /// CPU budget of one poll, in wasm instructions [default: 1 per nanosecond of the cycle,
+    /// about the cycle's length in time: a runaway poll is stopped within one cycle].
+    #[arg(long)]
+    cpu_budget: Option<u64>,
+    /// Memory limit of one program, in bytes [default: 16 MiB].
+    #[arg(long)]
+    memory_limit: Option<u64>,
+    /// Print a JSON summary on stdout at the end (logs go to stderr).
+    #[arg(long)]
+    json: bool,
+}
+
+/// A policy from its flag, else from the file's text, else its default.
+fn setting<T: std::str::FromStr<Err = String> + Default>(what: &str, flag: Option<T>, file: Option<String>) -> Result<T, String> {
+    match (flag, file) {
+        (Some(value), _) => Ok(value),
+        (None, Some(text)) => text.parse().map_err(|e| format!("{what}: {e}")),
+        (None, None) => Ok(T::default()),
+    }
+}
+
+/// The run's settings: flags, else the config file, else the defaults.
+fn run_settings(args: RunArgs) -> Result<(Vec<PathBuf>, Vec<u8>, RunOptions, Limits), String> {
+    let file = match &args.config {
+        Some(path) => RunConfig::load(path)?,
+        None => RunConfig::default(),
+    };
+    let cycle = match (args.cycle, file.cycle) {
+        (Some(cycle), _) => cycle,
+        (None, Some(text)) => humantime::parse_duration(&text).map_err(|e| format!("cycle `{text}`: {e}"))?,
+        (None, None) => Duration::from_millis(10),
+    };
+    let inputs = match (args.inputs, file.inputs) {
+        (Some(HexBytes(bytes)), _) => bytes,
+        (None, Some(text)) => parse_hex(&text).map_err(|e| format!("inputs: {e}"))?.0,
+        (None, None) => vec![0; 16],
+    };
+    let programs = if args.programs.is_empty() { file.programs } else { args.programs };
+    let watch = args.watch.or(file.watch);
+    if programs.is_empty() && watch.is_none() {
+        return Err("no programs: give program files, --watch DIR, or a --config that names them".into());
+    }
+    let defaults = Limits::default();
+    let limits = Limits {
+        cpu_budget: args
+            .cpu_budget
+            .or(file.limits.cpu_budget)
+            .unwrap_or_else(|| u64::try_from(cycle.as_nanos()).unwrap_or(u64::MAX).clamp(100_000, 1_000_000_000)),
+        memory_bytes: args.memory_limit.or(file.limits.memory_limit).unwrap_or(defaults.memory_bytes),
+        on_fault: setting("on_fault", args.on_fault, file.limits.on_fault)?,
+        outputs_on_fault: setting("outputs_on_fault", args.outputs_on_fault, file.limits.outputs_on_fault)?,
+        restart_backoff_max: file.limits.restart_backoff_max.unwrap_or(defaults.restart_backoff_max),
+        ..defaults
+    };
+    let options = RunOptions {
+        cycle,
+        cycles: args.cycles.or(file.cycles),
+        outputs: args.outputs.or(file.outputs).unwrap_or(16),
+        json: args.json,
+        watch,
+    };
+    Ok((programs, inputs, options, limits))
 }
 
 #[derive(clap::Args)]
@@ -85,8 +152,8 @@ struct LimitArgs {
 }
 
 impl LimitArgs {
-    fn limits(&self, on_fault: FaultPolicy) -> Limits {
-        Limits { cpu_budget: self.cpu_budget, memory_bytes: self.memory_limit, on_fault, ..Limits::default() }
+    fn limits(&self) -> Limits {
+        Limits { cpu_budget: self.cpu_budget, memory_bytes: self.memory_limit, ..Limits::default() }
     }
 }
 
@@ -133,16 +200,18 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check { programs, limits } => check(&programs, &limits.limits(FaultPolicy::Stop)),
+        Command::Check { programs, limits } => check(&programs, &limits.limits()),
         Command::Test { mut files, limits } => {
             let recipe = files.pop().unwrap_or_default();
-            test(&files, &recipe, &limits.limits(FaultPolicy::Stop))
+            test(&files, &recipe, &limits.limits())
         }
-        Command::Run { programs, watch, cycle, cycles, inputs, outputs, on_fault, outputs_on_fault, json, limits } => {
-            let limits = Limits { outputs_on_fault, ..limits.limits(on_fault) };
-            let options = RunOptions { cycle, cycles, outputs, json, watch };
-            run(&programs, inputs, &options, &limits)
-        }
+        Command::Run(args) => match run_settings(*args) {
+            Ok((programs, inputs, options, limits)) => run(&programs, inputs, &options, &limits),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -233,7 +302,7 @@ fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut 
     }
 }
 
-fn run(paths: &[PathBuf], HexBytes(inputs): HexBytes, options: &RunOptions, limits: &Limits) -> ExitCode {
+fn run(paths: &[PathBuf], inputs: Vec<u8>, options: &RunOptions, limits: &Limits) -> ExitCode {
     let RunOptions { cycle, cycles, outputs, json, .. } = *options;
     let mut env = InMemoryEnvironment::new(0, outputs);
     env.inputs = inputs;

@@ -1,0 +1,68 @@
+//! `plc-host run --config plc.toml`: the run's settings in a file; flags override them.
+//!
+//! ```toml
+//! cycle = "10ms"
+//! cycles = 1000                 # omit to run until SIGINT/SIGTERM
+//! programs = ["measure.wasm", "act.wasm"]
+//! watch = "programs"            # online change
+//! inputs = "0000"               # hex
+//! outputs = 16
+//!
+//! [limits]
+//! cpu_budget = 1000000          # instructions per poll (default: 1 per ns of cycle)
+//! memory_limit = 16777216       # bytes
+//! on_fault = "restart"          # or "stop"
+//! outputs_on_fault = "zero"     # or "hold"
+//! restart_backoff_max = 64      # polls
+//! ```
+//!
+//! Relative paths are relative to the file's folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file, every setting optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    pub cycle: Option<String>,
+    pub cycles: Option<u64>,
+    #[serde(default)]
+    pub programs: Vec<PathBuf>,
+    pub watch: Option<PathBuf>,
+    pub inputs: Option<String>,
+    pub outputs: Option<usize>,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// The `[limits]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub cpu_budget: Option<u64>,
+    pub memory_limit: Option<u64>,
+    pub on_fault: Option<String>,
+    pub outputs_on_fault: Option<String>,
+    pub restart_backoff_max: Option<u32>,
+}
+
+impl RunConfig {
+    /// Reads and parses the file; paths in it become relative to its folder.
+    pub fn load(path: &Path) -> Result<RunConfig, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let mut config: RunConfig = toml::from_str(&text).map_err(|e| {
+            // "TOML parse error at line L, column C", the source excerpt, then the reason.
+            let message = e.to_string();
+            let lines: Vec<&str> = message.lines().filter(|l| !l.trim().is_empty()).collect();
+            format!("{}: {}: {}", path.display(), lines.first().unwrap_or(&""), lines.last().unwrap_or(&"").trim())
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for program in &mut config.programs {
+            *program = base.join(&*program);
+        }
+        config.watch = config.watch.map(|w| base.join(w));
+        Ok(config)
+    }
+}
