@@ -36,6 +36,6 @@ mod validate;
 pub use controller::Controller;
 pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
-pub use limits::{FaultPolicy, Limits, OutputsOnFault};
+pub use limits::{Compiler, FaultPolicy, Limits, OutputsOnFault};
 pub use program::{Compiled, LoadError, Program, Status};
 pub use validate::{validate, Problem};

@@ -44,6 +44,37 @@ impl fmt::Display for FaultPolicy {
     }
 }
 
+/// Which wasmer compiler turns a program into machine code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compiler {
+    /// Optimising; the default.
+    #[default]
+    Cranelift,
+    /// One pass, several times faster to compile: a shorter swap latency for online change.
+    Singlepass,
+}
+
+impl std::str::FromStr for Compiler {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "cranelift" => Ok(Compiler::Cranelift),
+            "singlepass" => Ok(Compiler::Singlepass),
+            other => Err(format!("unknown compiler `{other}` (expected `cranelift` or `singlepass`)")),
+        }
+    }
+}
+
+impl fmt::Display for Compiler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Compiler::Cranelift => "cranelift",
+            Compiler::Singlepass => "singlepass",
+        })
+    }
+}
+
 /// What happens to a program's outputs when it faults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputsOnFault {
@@ -93,6 +124,8 @@ pub struct Limits {
     pub restart_backoff_max: u32,
     /// What happens to its outputs when it faults.
     pub outputs_on_fault: OutputsOnFault,
+    /// The compiler.
+    pub compiler: Compiler,
 }
 
 impl Default for Limits {
@@ -104,6 +137,7 @@ impl Default for Limits {
             on_fault: FaultPolicy::Stop,
             restart_backoff_max: 64,
             outputs_on_fault: OutputsOnFault::Hold,
+            compiler: Compiler::Cranelift,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use plc_sdk::abi;
-use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt};
+use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt, Singlepass};
 use wasmer::wasmparser::Operator;
 use wasmer::{Engine, Extern, FunctionEnv, Global, Instance, InstantiationError, Module, Store, TypedFunction, Value};
 use wasmer_middlewares::Metering;
@@ -14,7 +14,7 @@ use wasmer_middlewares::Metering;
 use crate::environment::Environment;
 use crate::fault::{Fault, FaultKind};
 use crate::intrinsics::{self, GuestState, OwnedOutputs};
-use crate::limits::{FaultPolicy, LimitingTunables, Limits, OutputsOnFault};
+use crate::limits::{Compiler, FaultPolicy, LimitingTunables, Limits, OutputsOnFault};
 use crate::validate::{reserved_exports, validate, Problem};
 
 /// Where a program stands.
@@ -143,9 +143,19 @@ impl fmt::Debug for Program {
 }
 
 fn engine(limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engine {
-    let mut compiler = Cranelift::default();
-    compiler.push_middleware(Arc::new(Metering::new(limits.cpu_budget, |_: &Operator| 1)));
-    let mut engine: Engine = EngineBuilder::new(compiler).into();
+    let metering = Arc::new(Metering::new(limits.cpu_budget, |_: &Operator| 1));
+    let mut engine: Engine = match limits.compiler {
+        Compiler::Cranelift => {
+            let mut compiler = Cranelift::default();
+            compiler.push_middleware(metering);
+            EngineBuilder::new(compiler).into()
+        }
+        Compiler::Singlepass => {
+            let mut compiler = Singlepass::default();
+            compiler.push_middleware(metering);
+            EngineBuilder::new(compiler).into()
+        }
+    };
     engine.set_tunables(LimitingTunables::new(limits.memory_pages(), memory_exceeded));
     engine
 }

@@ -231,3 +231,22 @@ fn outputs_go_to_zero_on_a_fault_when_asked() {
         assert_eq!(mem(&mut env).outputs, [expected, 0xaa], "{policy}");
     }
 }
+
+/// The same guards under the other compiler: the budget, traps and the memory limit.
+#[test]
+fn singlepass_programs_fault_the_same_way() {
+    let limits = Limits { compiler: plc_host::Compiler::Singlepass, ..test_limits() };
+    for (mode, kind) in [
+        (1, FaultKind::Trap(TrapCode::UnreachableCodeReached)),
+        (3, FaultKind::CpuBudget),
+        (5, FaultKind::MemoryLimit),
+        (6, FaultKind::Trap(TrapCode::HeapAccessOutOfBounds)),
+    ] {
+        let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits.clone()).unwrap();
+        let mut env = env(1, 1);
+        program.poll(&mut env).unwrap();
+        assert_eq!(mem(&mut env).outputs[0], 1);
+        mem(&mut env).inputs[0] = mode;
+        assert_eq!(program.poll(&mut env).unwrap_err().kind, kind, "mode {mode}");
+    }
+}

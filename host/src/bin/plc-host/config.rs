@@ -14,6 +14,7 @@
 //! on_fault = "restart"          # or "stop"
 //! outputs_on_fault = "zero"     # or "hold"
 //! restart_backoff_max = 64      # polls
+//! compiler = "singlepass"       # or "cranelift"
 //! ```
 //!
 //! Relative paths are relative to the file's folder.
@@ -46,6 +47,7 @@ pub struct LimitsConfig {
     pub on_fault: Option<String>,
     pub outputs_on_fault: Option<String>,
     pub restart_backoff_max: Option<u32>,
+    pub compiler: Option<String>,
 }
 
 impl RunConfig {

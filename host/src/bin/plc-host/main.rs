@@ -14,7 +14,7 @@ use plc_host::recipe::Recipe;
 use config::RunConfig;
 use plc_host::scheduler::{CycleStats, Scheduler};
 use plc_host::watch::{Change, Watcher};
-use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
+use plc_host::{Compiler, Controller, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
 
 /// The reference wasm-plc controller.
 #[derive(Parser)]
@@ -84,6 +84,9 @@ struct RunArgs {
     /// Memory limit of one program, in bytes [default: 16 MiB].
     #[arg(long)]
     memory_limit: Option<u64>,
+    /// The compiler: cranelift (optimising) or singlepass (faster to compile) [default: cranelift].
+    #[arg(long)]
+    compiler: Option<Compiler>,
     /// Print a JSON summary on stdout at the end (logs go to stderr).
     #[arg(long)]
     json: bool,
@@ -129,6 +132,7 @@ fn run_settings(args: RunArgs) -> Result<(Vec<PathBuf>, Vec<u8>, RunOptions, Lim
         on_fault: setting("on_fault", args.on_fault, file.limits.on_fault)?,
         outputs_on_fault: setting("outputs_on_fault", args.outputs_on_fault, file.limits.outputs_on_fault)?,
         restart_backoff_max: file.limits.restart_backoff_max.unwrap_or(defaults.restart_backoff_max),
+        compiler: setting("compiler", args.compiler, file.limits.compiler)?,
         ..defaults
     };
     let options = RunOptions {
