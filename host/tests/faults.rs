@@ -7,19 +7,6 @@ use plc_host::{FaultKind, FaultPolicy, Limits, LoadError, OutputsOnFault, Progra
 use support::*;
 use wasmer::sys::vm::TrapCode;
 
-/// Increments output byte 4 and the variable `healthy` every scan.
-const HEALTHY: &str = r#"(module
-    (import "env" "wasm_read_output" (func $read (param i32 i32 i32) (result i32)))
-    (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
-    (import "env" "wasm_variable_write_int" (func $var (param i32 i32 i32) (result i32)))
-    (memory (export "memory") 1)
-    (data (i32.const 16) "healthy")
-    (func (export "poll")
-        (drop (call $read (i32.const 4) (i32.const 0) (i32.const 1)))
-        (i32.store8 (i32.const 0) (i32.add (i32.load8_u (i32.const 0)) (i32.const 1)))
-        (drop (call $write (i32.const 4) (i32.const 0) (i32.const 1)))
-        (drop (call $var (i32.const 16) (i32.const 7) (i32.load8_u (i32.const 0))))))"#;
-
 fn test_limits() -> Limits {
     Limits { cpu_budget: 2_000_000, memory_bytes: 1 << 20, ..Limits::default() }
 }
@@ -27,7 +14,7 @@ fn test_limits() -> Limits {
 /// Loads `faulty`, scans it before the healthy program `scans` times, and returns its first fault.
 fn run_beside_healthy(faulty_wasm: &[u8], mode: u8, scans: u8) -> plc_host::Fault {
     let mut faulty = Program::new("faulty", faulty_wasm, test_limits()).unwrap();
-    let mut healthy = load("healthy", HEALTHY.as_bytes());
+    let mut healthy = load("healthy", healthy(4).as_bytes());
     let mut env = env(1, 8);
     mem(&mut env).inputs[0] = mode;
     let mut first_fault = None;
@@ -39,7 +26,7 @@ fn run_beside_healthy(faulty_wasm: &[u8], mode: u8, scans: u8) -> plc_host::Faul
         healthy.poll(&mut env).unwrap();
         let m = mem(&mut env);
         assert_eq!(m.outputs[4], scan, "the healthy program scanned");
-        assert_eq!(m.variables.get("healthy"), Some(&Value::Int(scan.into())));
+        assert_eq!(m.variables.get("healthy4"), Some(&Value::Int(scan.into())));
     }
     let m = mem(&mut env);
     assert_eq!(m.outputs[0], 0, "a faulted poll publishes no output");

@@ -7,25 +7,6 @@ mod support;
 use plc_host::{Controller, FaultPolicy, InMemoryEnvironment, Limits, Program, Value};
 use support::*;
 
-/// Healthy program `i`: increments output byte `i` and the variable `healthy<i>` every scan.
-fn healthy(i: u32) -> String {
-    format!(
-        r#"(module
-            (import "env" "wasm_read_output" (func $read (param i32 i32 i32) (result i32)))
-            (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
-            (import "env" "wasm_variable_write_int" (func $var (param i32 i32 i32) (result i32)))
-            (import "env" "wasm_variable_read_int" (func $get (param i32 i32 i32) (result i32)))
-            (memory (export "memory") 1)
-            (data (i32.const 16) "healthy{i}")
-            (func (export "poll")
-                (drop (call $read (i32.const {i}) (i32.const 0) (i32.const 1)))
-                (i32.store8 (i32.const 0) (i32.add (i32.load8_u (i32.const 0)) (i32.const 1)))
-                (drop (call $write (i32.const {i}) (i32.const 0) (i32.const 1)))
-                (drop (call $get (i32.const 16) (i32.const 8) (i32.const 8)))
-                (drop (call $var (i32.const 16) (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1))))))"#
-    )
-}
-
 const MEMORY_BOMB: &str = r#"(module (memory (export "memory") 1)
     (func (export "poll") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))))"#;
 

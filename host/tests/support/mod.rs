@@ -106,3 +106,22 @@ pub fn mem(env: &mut Box<dyn Environment>) -> &mut InMemoryEnvironment {
 pub fn load(name: &str, wasm: &[u8]) -> Program {
     Program::new(name, wasm, Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
+
+/// Healthy program `i`: increments output byte `i` and the variable `healthy<i>` every scan.
+pub fn healthy(i: u32) -> String {
+    format!(
+        r#"(module
+            (import "env" "wasm_read_output" (func $read (param i32 i32 i32) (result i32)))
+            (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
+            (import "env" "wasm_variable_write_int" (func $var (param i32 i32 i32) (result i32)))
+            (import "env" "wasm_variable_read_int" (func $get (param i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "healthy{i}")
+            (func (export "poll")
+                (drop (call $read (i32.const {i}) (i32.const 0) (i32.const 1)))
+                (i32.store8 (i32.const 0) (i32.add (i32.load8_u (i32.const 0)) (i32.const 1)))
+                (drop (call $write (i32.const {i}) (i32.const 0) (i32.const 1)))
+                (drop (call $get (i32.const 16) (i32.const 8) (i32.const 8)))
+                (drop (call $var (i32.const 16) (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1))))))"#
+    )
+}
