@@ -229,3 +229,22 @@ fn run_reads_a_config_file_and_flags_override_it() {
     assert!(text(&out.stderr).contains("unknown field `typo`"), "{}", text(&out.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sigterm_ends_the_run_after_the_scan_with_the_summary_and_safe_outputs() {
+    let program = file("blinky-term.wasm", &rust_guest("example-blinky"));
+    let child = Command::new(env!("CARGO_BIN_EXE_plc-host"))
+        .args(["run", s(&program), "--cycle", "5ms", "--inputs", "01", "--outputs", "1", "--outputs-on-fault", "zero", "--json"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the summary is printed");
+    assert!(summary["cycles"].as_u64().unwrap() > 10, "{summary}");
+    assert_eq!(summary["outputs"], serde_json::json!([0]), "the lamp is off: its safe state");
+}

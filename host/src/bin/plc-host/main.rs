@@ -73,8 +73,8 @@ struct RunArgs {
     /// What a program does after a fault: stay stopped, or restart with backoff [default: stop].
     #[arg(long)]
     on_fault: Option<FaultPolicy>,
-    /// What a faulted program's outputs do: hold their last good values, or go to zero
-    /// [default: hold].
+    /// What a faulted program's outputs do, and every program's when the run ends: hold their
+    /// last good values, or go to zero, their safe state [default: hold].
     #[arg(long)]
     outputs_on_fault: Option<OutputsOnFault>,
     /// CPU budget of one poll, in wasm instructions [default: 1 per nanosecond of the cycle,
