@@ -5,6 +5,8 @@
 //! - `compile/<compiler>/<program>`: compiling and checking a real program, per compiler.
 //! - `swap/<compiler>`: from the bytes of a new version to its first poll (compile, check,
 //!   instantiate, swap, scan): the swap latency, less the folder watcher's polling interval.
+//! - `swap_from_file/<compiler>`: from a new version written into a watched folder to its first
+//!   poll, through the `Watcher` (polling every 10 ms, a file taken once settled).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -12,6 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use plc_host::watch::{Change, Watcher};
 use plc_host::{Compiled, Compiler, Controller, InMemoryEnvironment, Limits};
 
 fn small_program(i: u32) -> String {
@@ -87,6 +90,46 @@ fn compile(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    let mut group = c.benchmark_group("swap_from_file");
+    group.sample_size(10);
+    for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
+        let limits = Limits { compiler, ..Limits::default() };
+        let dir = std::env::temp_dir().join(format!("plc-bench-watch-{}-{compiler}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let watcher = Watcher::spawn(&dir, limits.clone(), Duration::from_millis(10));
+        let mut controller = Controller::new(InMemoryEnvironment::new(2, 2));
+        // Two versions that differ in one byte of a custom section, written in turn.
+        let versions = [wasm.clone(), with_custom_section(wasm)];
+        let mut turn = 0;
+        group.bench_function(compiler.to_string(), |b| {
+            b.iter(|| {
+                turn += 1;
+                std::fs::write(dir.join("tank.wasm"), &versions[turn % 2]).unwrap();
+                loop {
+                    match watcher.next_change(Duration::from_secs(10)) {
+                        Some(Change::Load(compiled)) => {
+                            controller.replace(compiled.instantiate().unwrap());
+                            break;
+                        }
+                        Some(_) => continue,
+                        None => panic!("no change seen"),
+                    }
+                }
+                assert!(controller.scan().is_empty());
+            })
+        });
+        drop(watcher);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    group.finish();
+}
+
+/// The module with an extra (empty) custom section: the same program, other bytes.
+fn with_custom_section(wasm: &[u8]) -> Vec<u8> {
+    let mut out = wasm.to_vec();
+    out.extend_from_slice(&[0, 2, 1, b'x']); // section 0, size 2: name length 1, "x"
+    out
 }
 
 fn config() -> Criterion {

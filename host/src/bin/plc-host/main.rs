@@ -162,7 +162,7 @@ impl LimitArgs {
 }
 
 /// How often `--watch` looks at its folder.
-const WATCH_INTERVAL: Duration = Duration::from_millis(20);
+const WATCH_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Bytes given as hex on the command line.
 #[derive(Clone)]
