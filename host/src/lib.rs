@@ -18,6 +18,16 @@
 //! let env = (&*env as &dyn std::any::Any).downcast_ref::<InMemoryEnvironment>().unwrap();
 //! assert_eq!(env.outputs, [42]);
 //! ```
+//!
+//! ## What is where
+//! - [`Program`] and [`Compiled`]: one program, compiled and checked ([`validate`]), polled as a
+//!   transaction; its [`Limits`] (CPU budget, memory, log budget, fault and outputs policies,
+//!   compiler) and its [`Fault`]s.
+//! - [`Environment`]: the seam to the IO backend, the clock and the variable table;
+//!   [`InMemoryEnvironment`] for tests and the CLI.
+//! - [`Controller`]: programs scanned in order against one environment; [`scheduler`]: the fixed
+//!   cycle and its statistics; [`watch`]: online change from a folder.
+//! - [`recipe`]: behaviour recipes, pass by pass.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 

@@ -2,8 +2,9 @@
 //!
 //! A thread polls the folder; a `*.wasm` file that appears or changes (and has kept the same
 //! size and modification time for one more poll, so that a file still being written is not
-//! taken) is compiled and checked there, off the scan thread, and handed over as a ready
-//! [`Program`]; the scan loop swaps it in between two scans. A file that fails leaves the
+//! taken) is compiled and checked there, off the scan thread, and handed over as a
+//! [`Compiled`] program; the scan loop instantiates it (microseconds) and swaps it in between
+//! two scans. A file that fails leaves the
 //! running version in place, and the reason is reported. A file that disappears removes its
 //! program.
 
