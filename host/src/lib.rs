@@ -28,7 +28,7 @@
 //! - [`Controller`]: programs scanned in order against one environment; [`scheduler`]: the fixed
 //!   cycle and its statistics; [`watch`]: online change from a folder.
 //! - [`recipe`]: behaviour recipes, pass by pass.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 #![deny(unsafe_code)]
 
 mod controller;

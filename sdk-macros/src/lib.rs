@@ -2,6 +2,8 @@
 //!
 //! Use it through `plc_sdk::prelude::*`; see `plc_sdk` for the guide.
 
+#![deny(missing_docs)]
+
 use proc_macro::TokenStream;
 use proc_macro2::Span;
 use quote::{format_ident, quote, quote_spanned};

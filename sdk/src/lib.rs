@@ -53,7 +53,7 @@
 //! On wasm32 a panic logs its message at error level and traps; the controller then faults the
 //! program. Turn off the default `panic-handler` feature to bring your own.
 #![cfg_attr(not(test), no_std)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod abi;
 pub mod bistables;
