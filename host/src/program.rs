@@ -303,8 +303,10 @@ impl Program {
     /// `poll`, and publishes the staged outputs and variables only if nothing faulted.
     ///
     /// A program that is not [`Status::Running`] is skipped (`Ok`). On a fault the instance is
-    /// discarded, the fault is returned and the policy applies: [`FaultPolicy::Stop`] leaves it
-    /// [`Status::Faulted`], [`FaultPolicy::Restart`] polls a fresh instance next time.
+    /// discarded, the fault is returned and the policies apply: the outputs hold or go to zero
+    /// ([`OutputsOnFault`]); [`FaultPolicy::Stop`] leaves the program [`Status::Faulted`],
+    /// [`FaultPolicy::Restart`] polls a fresh instance after its backoff (skipped polls count
+    /// as `Ok`).
     pub fn poll(&mut self, env: &mut Box<dyn Environment>) -> Result<(), Fault> {
         if self.status != Status::Running {
             return Ok(());
@@ -368,6 +370,7 @@ impl Program {
     }
 
     fn instantiate(&self) -> Result<Live, Fault> {
+        self.memory_exceeded.store(false, Ordering::Relaxed);
         let mut store = Store::new(self.engine.clone());
         let env = FunctionEnv::new(&mut store, GuestState::new(self.name.clone(), self.limits.log_messages_per_poll));
         let imports = intrinsics::imports(&mut store, &env);
