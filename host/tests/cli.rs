@@ -101,6 +101,8 @@ fn no_input_makes_it_panic() {
         &["run", "x.wasm", "--inputs", "012"],
         &["run", "x.wasm", "--on-fault", "explode"],
         &["run", "x.wasm", "--cycles", "-1"],
+        &["run", "x.wasm", "--outputs", "999999999999"],
+        &["run", "--config", "/nonexistent/plc.toml"],
         &["check"],
         &["test", "x.wasm"],
         &["frobnicate"],

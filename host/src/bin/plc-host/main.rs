@@ -135,10 +135,14 @@ fn run_settings(args: RunArgs) -> Result<(Vec<PathBuf>, Vec<u8>, RunOptions, Lim
         compiler: setting("compiler", args.compiler, file.limits.compiler)?,
         ..defaults
     };
+    let outputs = args.outputs.or(file.outputs).unwrap_or(16);
+    if outputs > MAX_IMAGE || inputs.len() > MAX_IMAGE {
+        return Err(format!("a process image holds at most {MAX_IMAGE} bytes"));
+    }
     let options = RunOptions {
         cycle,
         cycles: args.cycles.or(file.cycles),
-        outputs: args.outputs.or(file.outputs).unwrap_or(16),
+        outputs,
         json: args.json,
         watch,
     };
@@ -160,6 +164,9 @@ impl LimitArgs {
         Limits { cpu_budget: self.cpu_budget, memory_bytes: self.memory_limit, ..Limits::default() }
     }
 }
+
+/// The largest process image `run` sets up, in bytes.
+const MAX_IMAGE: usize = 1 << 20;
 
 /// How often `--watch` looks at its folder.
 const WATCH_INTERVAL: Duration = Duration::from_millis(10);
