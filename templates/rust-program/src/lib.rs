@@ -11,6 +11,7 @@ const MOTOR: OutputBit = OutputBit::new(0, 0);
 const FAN: OutputBit = OutputBit::new(0, 1);
 static STARTS: Variable<i32> = Variable::new("starts");
 
+/// The program's state: its function blocks.
 #[derive(Default)]
 pub struct Motor {
     start: RTrig,

@@ -6,6 +6,7 @@ use plc_sdk::prelude::*;
 const SPEED: Input<u8> = Input::new(0);
 const LAMP: OutputBit = OutputBit::new(0, 0);
 
+/// The program's state: whether the lamp is lit, and since when.
 #[derive(Default)]
 pub struct Blinky {
     lit: bool,

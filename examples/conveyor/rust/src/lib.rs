@@ -14,6 +14,7 @@ const BATCH_DONE: OutputBit = OutputBit::new(0, 2);
 const COUNT: Output<u8> = Output::new(1);
 const BATCH: i32 = 3;
 
+/// The program's state: its function blocks.
 #[derive(Default)]
 pub struct Conveyor {
     reset: RTrig,

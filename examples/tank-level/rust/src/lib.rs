@@ -14,6 +14,7 @@ static KI: Variable<f64> = Variable::new("ki");
 static KD: Variable<f64> = Variable::new("kd");
 static VALVE_PERCENT: Variable<f64> = Variable::new("tank.valve");
 
+/// A PID controller with anti-windup; its state between scans.
 #[derive(Default)]
 pub struct Pid {
     integral: f64,

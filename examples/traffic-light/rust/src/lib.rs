@@ -13,12 +13,17 @@ const CAR_GREEN: u8 = 4;
 const WALK: u8 = 8;
 const DONT_WALK: u8 = 16;
 
+/// The light's phases, in order.
 #[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Phase {
+    /// Cars green, pedestrians wait.
     #[default]
     Green,
+    /// Cars yellow.
     Yellow,
+    /// Cars red, pedestrians walk.
     Walk,
+    /// Cars red and yellow: green is next.
     RedYellow,
 }
 
@@ -43,6 +48,7 @@ impl Phase {
     }
 }
 
+/// The program's state: the phase, its timer, the button's edge and a pending request.
 #[derive(Default)]
 pub struct Light {
     phase: Phase,

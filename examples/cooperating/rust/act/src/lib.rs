@@ -10,6 +10,7 @@ static TEMPERATURE: Variable<f64> = Variable::new("temperature");
 static OVERHEAT: Variable<bool> = Variable::new("overheat");
 static FAN_STARTS: Variable<i32> = Variable::new("fan.starts");
 
+/// The program's state: the fan's start edge.
 #[derive(Default)]
 pub struct Act {
     fan_start: RTrig,

@@ -10,6 +10,7 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
+/// One of each block.
 #[derive(Default)]
 pub struct Blocks {
     ton: Ton,
