@@ -67,3 +67,14 @@ fn rust_and_c_function_blocks_follow_the_same_timing_table() {
         }
     }
 }
+
+/// The program the SDK was specified with builds to wasm32 and behaves in the host as its
+/// recipe says.
+#[test]
+fn the_fill_program_of_the_sdk_guide_passes_its_recipe() {
+    let recipe = Recipe::from_json(&std::fs::read_to_string(root().join("host/tests/recipes/fill.json")).unwrap()).unwrap();
+    let mut program = [Program::new("fill", &rust_guest("guest-fill"), Limits::default()).unwrap()];
+    if let Err(failure) = recipe.run(&mut program) {
+        panic!("{failure}");
+    }
+}
