@@ -242,34 +242,41 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
 }
 
 fn wasm_read_input(env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> i32 {
-    with_memory(env, |state, view| {
-        let Some((start, len)) = guest_range(view, buffer, buffer_len) else { return GENERIC };
-        state.scratch.resize(len, 0);
-        if let Err(e) = state.env.read_input(address as u32 as usize, &mut state.scratch) {
-            return e.code();
-        }
-        if view.write(start, &state.scratch).is_err() {
-            return GENERIC;
-        }
-        OK
-    })
+    read_image(env, Image::Inputs, address, buffer, buffer_len)
 }
 
 fn wasm_read_output(env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> i32 {
+    read_image(env, Image::Outputs, address, buffer, buffer_len)
+}
+
+enum Image {
+    Inputs,
+    /// The published outputs with this poll's staged writes on top.
+    Outputs,
+}
+
+/// Copies `buffer_len` bytes of an image, from byte `address`, into the guest's `buffer`.
+fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len: i32) -> i32 {
     with_memory(env, |state, view| {
         let Some((start, len)) = guest_range(view, buffer, buffer_len) else { return GENERIC };
         let address = address as u32 as usize;
         state.scratch.resize(len, 0);
-        if let Err(e) = state.env.read_output(address, &mut state.scratch) {
+        let read = match image {
+            Image::Inputs => state.env.read_input(address, &mut state.scratch),
+            Image::Outputs => state.env.read_output(address, &mut state.scratch),
+        };
+        if let Err(e) = read {
             return e.code();
         }
-        // This poll's own writes, oldest first, on top of the published image.
-        for staged in &state.outputs {
-            let from = staged.address.max(address);
-            let to = (staged.address + staged.len).min(address + len);
-            if from < to {
-                let src = staged.start + (from - staged.address);
-                state.scratch[from - address..to - address].copy_from_slice(&state.output_bytes[src..src + (to - from)]);
+        if let Image::Outputs = image {
+            // This poll's own writes, oldest first, on top of the published image.
+            for staged in &state.outputs {
+                let from = staged.address.max(address);
+                let to = (staged.address + staged.len).min(address + len);
+                if from < to {
+                    let src = staged.start + (from - staged.address);
+                    state.scratch[from - address..to - address].copy_from_slice(&state.output_bytes[src..src + (to - from)]);
+                }
             }
         }
         if view.write(start, &state.scratch).is_err() {
