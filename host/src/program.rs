@@ -106,8 +106,8 @@ struct Live {
     env: FunctionEnv<GuestState>,
     meter: Meter,
     poll: TypedFunction<(), ()>,
-    /// `init`, until the first poll has called it.
-    init: Option<TypedFunction<(), ()>>,
+    /// `_initialize` and `init` (those exported), until the first poll has called them.
+    init: Vec<(&'static str, TypedFunction<(), ()>)>,
 }
 
 /// A PLC program: one wasm module, its own engine (metering serves one module), its limits and
@@ -299,7 +299,8 @@ impl Program {
         Ok(())
     }
 
-    /// Runs one poll against `env`: reads the clock, calls `init` first on a new instance, then
+    /// Runs one poll against `env`: reads the clock, calls `_initialize` and `init` first on a new
+    /// instance (those it exports), then
     /// `poll`, and publishes the staged outputs and variables only if nothing faulted.
     ///
     /// A program that is not [`Status::Running`] is skipped (`Ok`). On a fault the instance is
@@ -392,7 +393,10 @@ impl Program {
             .exports
             .get_typed_function::<(), ()>(&store, abi::POLL_EXPORT)
             .map_err(|e| Fault::new(FaultKind::Instantiation, e.to_string()))?;
-        let init = instance.exports.get_typed_function::<(), ()>(&store, abi::INIT_EXPORT).ok();
+        let init = [abi::REACTOR_INIT_EXPORT, abi::INIT_EXPORT]
+            .into_iter()
+            .filter_map(|name| Some((name, instance.exports.get_typed_function::<(), ()>(&store, name).ok()?)))
+            .collect();
         let meter = Meter::of(&instance)?;
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
             meter.refill(&mut store, self.limits.cpu_budget)?;
@@ -456,8 +460,10 @@ impl Live {
         memory_exceeded.store(false, Ordering::Relaxed);
 
         let mut outcome = Ok(());
-        if let Some(init) = self.init.take() {
-            outcome = self.call(&init, limits, memory_exceeded, abi::INIT_EXPORT);
+        for (name, init) in std::mem::take(&mut self.init) {
+            if outcome.is_ok() {
+                outcome = self.call(&init, limits, memory_exceeded, name);
+            }
         }
         if outcome.is_ok() {
             let poll = self.poll.clone();

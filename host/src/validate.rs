@@ -82,10 +82,12 @@ pub fn validate(module: &Module, limits: &Limits) -> Vec<Problem> {
         }
         Some(Some(_)) => {}
     }
-    match function_export(abi::INIT_EXPORT) {
-        Some(Some(ty)) if ty.params().is_empty() && ty.results().is_empty() => {}
-        Some(_) => problem(format!("export `{}` must be a function taking no parameters and returning nothing", abi::INIT_EXPORT)),
-        None => {}
+    for init in [abi::REACTOR_INIT_EXPORT, abi::INIT_EXPORT] {
+        match function_export(init) {
+            Some(Some(ty)) if ty.params().is_empty() && ty.results().is_empty() => {}
+            Some(_) => problem(format!("export `{init}` must be a function taking no parameters and returning nothing")),
+            None => {}
+        }
     }
     match function_export(abi::ABI_VERSION_EXPORT) {
         Some(Some(ty)) if ty.params().is_empty() && ty.results() == [Type::I32] => {}

@@ -85,3 +85,41 @@ fn the_host_runs_both_twins_alike() {
     }
     assert_eq!(worlds[0], worlds[1]);
 }
+
+/// The host calls a WASI reactor's `_initialize`, then `init`, then `poll`.
+#[test]
+fn initialisers_run_once_in_order_before_the_first_poll() {
+    let wat = r#"(module
+        (import "env" "wasm_write_output" (func $out (param i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (func (export "_initialize") (i32.store8 (i32.const 0) (i32.const 1)))
+        (func (export "init") (i32.store8 (i32.const 0) (i32.mul (i32.load8_u (i32.const 0)) (i32.const 10))))
+        (func (export "poll")
+            (i32.store8 (i32.const 0) (i32.add (i32.load8_u (i32.const 0)) (i32.const 1)))
+            (drop (call $out (i32.const 0) (i32.const 0) (i32.const 1)))))"#;
+    let mut program = load("inits", wat.as_bytes());
+    let mut env = env(0, 1);
+    program.poll(&mut env).unwrap();
+    assert_eq!(mem(&mut env).outputs, [11]); // (1 * 10) + 1: _initialize, init, poll
+    program.poll(&mut env).unwrap();
+    assert_eq!(mem(&mut env).outputs, [12], "the initialisers ran once");
+}
+
+#[test]
+fn wasi_libc_in_reactor_mode_runs_without_its_io() {
+    let wasm = wasi_reactor_guest("wasi_reactor");
+    let names: Vec<_> = imports(&wasm).into_iter().map(|(m, n, _)| format!("{m}.{n}")).collect();
+    assert_eq!(names, ["env.wasm_write_output"]);
+    let mut program = load("wasi", &wasm);
+    let mut env = env(0, 3);
+    program.poll(&mut env).unwrap();
+    assert_eq!(mem(&mut env).outputs, *b"clp");
+
+    let stdio = wasi_reactor_guest("wasi_stdio");
+    match plc_host::Program::new("stdio", &stdio, plc_host::Limits::default()) {
+        Err(plc_host::LoadError::Invalid(problems)) => {
+            assert!(problems.iter().any(|p| p.0 == "import wasi_snapshot_preview1.fd_write is not an intrinsic of this host"), "{problems:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

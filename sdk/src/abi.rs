@@ -22,6 +22,10 @@ pub const POLL_EXPORT: &str = "poll";
 /// An optional export `() -> ()` the host calls once on every new instance, before its first poll.
 pub const INIT_EXPORT: &str = "init";
 
+/// The WASI reactor's initialiser (`clang --target=wasm32-wasi -mexec-model=reactor` exports it):
+/// an optional `() -> ()` the host calls once on every new instance, before `init`.
+pub const REACTOR_INIT_EXPORT: &str = "_initialize";
+
 /// An optional export `() -> i32` returning the ABI version the program was built against.
 /// A host refuses a program whose version it does not speak.
 pub const ABI_VERSION_EXPORT: &str = "plc_abi_version";

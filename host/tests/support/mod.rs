@@ -125,3 +125,20 @@ pub fn healthy(i: u32) -> String {
                 (drop (call $var (i32.const 16) (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1))))))"#
     )
 }
+
+/// Compiles a C test guest against Debian's wasi-libc in reactor mode (clang-19).
+pub fn wasi_reactor_guest(name: &str) -> Vec<u8> {
+    let out = std::env::temp_dir().join(format!("plc-wasi-{}-{name}.wasm", std::process::id()));
+    let output = Command::new("clang-19")
+        .args(["--target=wasm32-wasi", "-mexec-model=reactor", "-O2", "-Wall", "-Wextra", "-Werror", "-I"])
+        .arg(root().join("c-sdk/include"))
+        .arg(root().join(format!("host/tests/c/{name}.c")))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("clang-19 runs");
+    assert!(output.status.success(), "clang-19 (wasi-libc) failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let wasm = std::fs::read(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    wasm
+}
