@@ -8,7 +8,7 @@
 //! running version in place, and the reason is reported. A file that disappears removes its
 //! program.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,7 +55,10 @@ struct Seen {
 struct Entry {
     /// What the file looked like at the last poll.
     seen: Seen,
-    /// The content last handed over (loaded or rejected), by hash.
+    /// What it looked like when last handed over (loaded or rejected): not read again until
+    /// that changes.
+    handled_seen: Option<Seen>,
+    /// The content last handed over, by hash: a file touched but not changed is not reloaded.
     handled: Option<u64>,
 }
 
@@ -110,18 +113,19 @@ fn poll_dir(dir: &Path, limits: &Limits, files: &mut HashMap<String, Entry>, tx:
         log::warn!("cannot read the watched folder {}", dir.display());
         return Ok(());
     };
-    let mut present = Vec::new();
+    let mut present = HashSet::new();
     for path in listing.filter_map(|e| Some(e.ok()?.path())) {
         let (Some(name), Ok(meta)) = (name_of(&path), std::fs::metadata(&path)) else { continue };
         let seen = Seen { modified: meta.modified().ok(), len: meta.len() };
-        present.push(name.clone());
-        let entry = files.entry(name.clone()).or_insert(Entry { seen, handled: None });
+        present.insert(name.clone());
+        let entry = files.entry(name.clone()).or_insert(Entry { seen, handled_seen: None, handled: None });
         let settled = entry.seen == seen;
         entry.seen = seen;
-        if !settled {
-            continue; // still being written, or just changed: look again next time
+        if !settled || entry.handled_seen == Some(seen) {
+            continue; // still being written or just changed (look again next time), or unchanged
         }
         let Ok(bytes) = std::fs::read(&path) else { continue };
+        entry.handled_seen = Some(seen);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         bytes.hash(&mut hasher);
         let hash = hasher.finish();
@@ -135,7 +139,7 @@ fn poll_dir(dir: &Path, limits: &Limits, files: &mut HashMap<String, Entry>, tx:
         };
         tx.send(change).map_err(|_| ())?;
     }
-    let gone: Vec<String> = files.keys().filter(|n| !present.contains(n)).cloned().collect();
+    let gone: Vec<String> = files.keys().filter(|n| !present.contains(*n)).cloned().collect();
     for name in gone {
         files.remove(&name);
         tx.send(Change::Removed { name }).map_err(|_| ())?;
