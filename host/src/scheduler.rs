@@ -70,11 +70,6 @@ impl Scheduler {
         Scheduler { cycle, start: now, deadline: now, woke: now, stats: CycleStats::default() }
     }
 
-    /// When the schedule started: scan time zero.
-    pub fn start(&self) -> Instant {
-        self.start
-    }
-
     /// Sleeps until the current deadline; returns the time since the schedule started.
     pub fn wait(&mut self) -> Duration {
         let now = Instant::now();

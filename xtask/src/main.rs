@@ -39,9 +39,7 @@ fn header() -> Result<(), String> {
 
 /// Runs a command in the repository root, echoing it first.
 fn run(program: &str, args: &[&str]) -> Result<(), String> {
-    println!("\n$ {program} {}", args.join(" "));
-    let status = Command::new(program).args(args).current_dir(root()).status().map_err(|e| format!("{program}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+    run_in(&root(), program, args, &[])
 }
 
 fn cargo() -> String {
