@@ -1,21 +1,31 @@
 //! Online change: a folder of programs watched while the controller scans.
 //!
-//! A thread polls the folder; a `*.wasm` file that appears or changes (and has kept the same
-//! size and modification time for one more poll, so that a file still being written is not
-//! taken) is compiled and checked there, off the scan thread, and handed over as a
-//! [`Compiled`] program; the scan loop instantiates it (microseconds) and swaps it in between
-//! two scans. A file that fails leaves the
-//! running version in place, and the reason is reported. A file that disappears removes its
-//! program.
+//! A thread looks at the folder every interval; a `*.wasm` file that appears or changes (and has
+//! kept the same size and modification time for one more look, so that a file still being
+//! written is not taken) is read, compiled and checked there, off the scan thread, and handed
+//! over as a [`Compiled`] program; the scan loop instantiates it (microseconds) and swaps it in
+//! between two scans. A file that fails leaves the running version in place, and the reason is
+//! reported. A file that disappears removes its program.
+//!
+//! The folder is not trusted: only regular files are read (a FIFO or a device is refused
+//! without waiting on it), none larger than the module size limit, and a link only to a file
+//! inside the folder. A look that fails, even by a panic, is logged and the watching goes on;
+//! if the thread ends anyway, [`Change::Stopped`] says so, once.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+mod look;
+mod read;
+
+pub use read::read_program;
+
+use std::any::Any;
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use crate::limits::Limits;
 use crate::program::Compiled;
@@ -25,7 +35,8 @@ pub enum Change {
     /// A new or changed file, compiled and checked: instantiate it and swap it in under its
     /// name (the file stem).
     Load(Compiled),
-    /// A new or changed file that is not a valid program; the running version stays.
+    /// A new or changed file that is not a valid program, or not a file the watcher reads;
+    /// the running version stays.
     Rejected {
         /// The program's name.
         name: String,
@@ -37,6 +48,12 @@ pub enum Change {
         /// The program's name.
         name: String,
     },
+    /// The watcher has ended: no more changes come, online change has stopped. The running
+    /// programs are not affected. Reported once.
+    Stopped {
+        /// Why, on one line.
+        reason: String,
+    },
 }
 
 /// Watches a folder on a thread of its own until dropped.
@@ -44,53 +61,79 @@ pub struct Watcher {
     changes: Receiver<Change>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Seen {
-    modified: Option<SystemTime>,
-    len: u64,
-}
-
-struct Entry {
-    /// What the file looked like at the last poll.
-    seen: Seen,
-    /// What it looked like when last handed over (loaded or rejected): not read again until
-    /// that changes.
-    handled_seen: Option<Seen>,
-    /// The content last handed over, by hash: a file touched but not changed is not reloaded.
-    handled: Option<u64>,
+    /// Whether [`Change::Stopped`] has been handed out.
+    stopped: Cell<bool>,
 }
 
 impl Watcher {
     /// Starts watching `dir` every `interval`, loading programs with `limits`.
+    ///
+    /// The first two looks happen before it returns, `interval` apart: the programs already in
+    /// the folder (and not being written) are then compiled and waiting in
+    /// [`changes`](Watcher::changes), to be loaded before the first scan. Call it before the
+    /// scan loop starts, not from it.
     pub fn spawn(dir: impl Into<PathBuf>, limits: Limits, interval: Duration) -> Watcher {
         let (tx, changes) = channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (dir, flag) = (dir.into(), stop.clone());
-        let thread = std::thread::Builder::new()
-            .name("plc-watch".into())
-            .spawn(move || {
-                let mut files = HashMap::new();
-                while !flag.load(Ordering::Relaxed) {
-                    if poll_dir(&dir, &limits, &mut files, &tx).is_err() {
-                        return; // the controller is gone
-                    }
-                    std::thread::sleep(interval);
+        let dir = dir.into();
+        let mut files = look::Files::new();
+        // The receiver is here: these cannot fail for want of a listener.
+        let _ = guarded(&dir, || look::look(&dir, &limits, &mut files, &tx));
+        std::thread::sleep(interval);
+        let _ = guarded(&dir, || look::look(&dir, &limits, &mut files, &tx));
+        Watcher::start((tx, changes), move |tx, stop| {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(interval);
+                if guarded(&dir, || look::look(&dir, &limits, &mut files, tx)).is_err() {
+                    return; // the controller is gone
                 }
-            })
-            .ok();
-        Watcher { changes, stop, thread }
+            }
+        })
+    }
+
+    /// Runs `body` on the watcher thread; a panic that escapes it, or a thread that cannot
+    /// start, is reported as [`Change::Stopped`].
+    fn start((tx, changes): (Sender<Change>, Receiver<Change>), body: impl FnOnce(&Sender<Change>, &AtomicBool) + Send + 'static) -> Watcher {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let failed = tx.clone();
+        let thread = std::thread::Builder::new().name("plc-watch".into()).spawn(move || {
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(&tx, &flag))) {
+                let reason = format!("the watcher panicked: {}", panic_message(&*panic));
+                let _ = tx.send(Change::Stopped { reason });
+            }
+        });
+        let thread = match thread {
+            Ok(thread) => Some(thread),
+            Err(e) => {
+                let _ = failed.send(Change::Stopped { reason: format!("cannot start the watcher thread: {e}") });
+                None
+            }
+        };
+        Watcher { changes, stop, thread, stopped: Cell::new(false) }
     }
 
     /// The changes ready now, oldest first; never blocks.
     pub fn changes(&self) -> impl Iterator<Item = Change> + '_ {
-        self.changes.try_iter()
+        std::iter::from_fn(|| self.take(self.changes.try_recv().map_err(|e| e == TryRecvError::Disconnected)))
     }
 
     /// Waits up to `timeout` for the next change.
     pub fn next_change(&self, timeout: Duration) -> Option<Change> {
-        self.changes.recv_timeout(timeout).ok()
+        self.take(self.changes.recv_timeout(timeout).map_err(|e| e == RecvTimeoutError::Disconnected))
+    }
+
+    /// A change received, or `Err(true)` when the thread is gone: then one [`Change::Stopped`].
+    fn take(&self, received: Result<Change, bool>) -> Option<Change> {
+        match received {
+            Ok(change) => {
+                if matches!(change, Change::Stopped { .. }) {
+                    self.stopped.set(true);
+                }
+                Some(change)
+            }
+            Err(false) => None,
+            Err(true) => (!self.stopped.replace(true)).then(|| Change::Stopped { reason: "the watcher thread ended".into() }),
+        }
     }
 }
 
@@ -103,46 +146,44 @@ impl Drop for Watcher {
     }
 }
 
-fn name_of(path: &Path) -> Option<String> {
-    (path.extension()? == "wasm").then(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))?
+/// One look, with a panic in it logged and survived: `Err` only when nobody listens any more.
+fn guarded(dir: &Path, look: impl FnOnce() -> Result<(), ()>) -> Result<(), ()> {
+    catch_unwind(AssertUnwindSafe(look)).unwrap_or_else(|panic| {
+        log::error!("online change: a look at {} failed ({}); watching on", dir.display(), panic_message(&*panic));
+        Ok(())
+    })
 }
 
-/// One look at the folder; `Err` when nobody listens any more.
-fn poll_dir(dir: &Path, limits: &Limits, files: &mut HashMap<String, Entry>, tx: &Sender<Change>) -> Result<(), ()> {
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        log::warn!("cannot read the watched folder {}", dir.display());
-        return Ok(());
-    };
-    let mut present = HashSet::new();
-    for path in listing.filter_map(|e| Some(e.ok()?.path())) {
-        let (Some(name), Ok(meta)) = (name_of(&path), std::fs::metadata(&path)) else { continue };
-        let seen = Seen { modified: meta.modified().ok(), len: meta.len() };
-        present.insert(name.clone());
-        let entry = files.entry(name.clone()).or_insert(Entry { seen, handled_seen: None, handled: None });
-        let settled = entry.seen == seen;
-        entry.seen = seen;
-        if !settled || entry.handled_seen == Some(seen) {
-            continue; // still being written or just changed (look again next time), or unchanged
-        }
-        let Ok(bytes) = std::fs::read(&path) else { continue };
-        entry.handled_seen = Some(seen);
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        let hash = hasher.finish();
-        if entry.handled == Some(hash) {
-            continue;
-        }
-        entry.handled = Some(hash);
-        let change = match Compiled::new(name.clone(), &bytes, limits.clone()) {
-            Ok(program) => Change::Load(program),
-            Err(e) => Change::Rejected { name, reason: e.to_string() },
-        };
-        tx.send(change).map_err(|_| ())?;
+/// The message of a panic, on one line.
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    let text = panic.downcast_ref::<&str>().copied().or_else(|| panic.downcast_ref::<String>().map(String::as_str));
+    text.unwrap_or("no message").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_look_is_survived_and_a_gone_listener_ends_the_watching() {
+        let dir = Path::new("/nonexistent");
+        assert_eq!(guarded(dir, || panic!("a bug in a look")), Ok(()));
+        assert_eq!(guarded(dir, || Err(())), Err(()));
     }
-    let gone: Vec<String> = files.keys().filter(|n| !present.contains(*n)).cloned().collect();
-    for name in gone {
-        files.remove(&name);
-        tx.send(Change::Removed { name }).map_err(|_| ())?;
+
+    #[test]
+    fn a_watcher_thread_that_ends_is_reported_once() {
+        let watcher = Watcher::start(channel(), |_, _| panic!("a bug outside the looks"));
+        match watcher.next_change(Duration::from_secs(10)) {
+            Some(Change::Stopped { reason }) => assert_eq!(reason, "the watcher panicked: a bug outside the looks"),
+            _ => panic!("expected Stopped"),
+        }
+        assert!(watcher.next_change(Duration::from_millis(1)).is_none());
+        assert_eq!(watcher.changes().count(), 0);
+
+        // A thread that just returns says nothing itself: the closed channel is reported.
+        let watcher = Watcher::start(channel(), |_, _| {});
+        assert!(matches!(watcher.next_change(Duration::from_secs(10)), Some(Change::Stopped { reason }) if reason == "the watcher thread ended"));
+        assert_eq!(watcher.changes().count(), 0);
     }
-    Ok(())
 }

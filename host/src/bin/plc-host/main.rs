@@ -309,6 +309,9 @@ fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut 
                 }
                 rejected.remove(&name);
             }
+            Change::Stopped { reason } => {
+                log::error!("online change has stopped ({reason}); the programs keep running as they are");
+            }
         }
     }
 }
