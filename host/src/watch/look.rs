@@ -13,9 +13,6 @@ use super::{panic_message, Change};
 use crate::limits::Limits;
 use crate::program::Compiled;
 
-/// The most bytes a module file may have, until [`Limits`] says.
-const MODULE_BYTES: u64 = 8 * 1024 * 1024;
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Seen {
     modified: Option<SystemTime>,
@@ -59,7 +56,7 @@ pub(super) fn look(dir: &Path, limits: &Limits, files: &mut Files, tx: &Sender<C
             continue; // still being written or just changed (look again next time), or unchanged
         }
         entry.handled_seen = Some(seen);
-        let bytes = match read_in_folder(dir, &path, MODULE_BYTES) {
+        let bytes = match read_in_folder(dir, &path, limits.module_bytes) {
             Ok(bytes) => bytes,
             Err(reason) => {
                 tx.send(Change::Rejected { name, reason }).map_err(|_| ())?;

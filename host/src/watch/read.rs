@@ -44,13 +44,13 @@ fn read_opened(file: File, max: u64) -> Result<Vec<u8>, String> {
     let meta = file.metadata().map_err(cannot_read)?;
     regular(&meta)?;
     if meta.len() > max {
-        return Err(too_large(max));
+        return Err(too_large(Some(meta.len()), max));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // One byte more than allowed tells a file that grew since the look.
     file.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(cannot_read)?;
     if bytes.len() as u64 > max {
-        return Err(too_large(max));
+        return Err(too_large(None, max));
     }
     Ok(bytes)
 }
@@ -70,8 +70,12 @@ fn regular(meta: &Metadata) -> Result<(), String> {
     Err(format!("not a regular file ({what})"))
 }
 
-fn too_large(max: u64) -> String {
-    format!("larger than the limit of {max} bytes for a module")
+/// The reason for a file of `size` bytes (`None`: it grew while read) over `max`.
+fn too_large(size: Option<u64>, max: u64) -> String {
+    match size {
+        Some(size) => format!("the file is {size} bytes, over this host's limit of {max} bytes for a module"),
+        None => format!("the file grew past this host's limit of {max} bytes for a module"),
+    }
 }
 
 fn cannot_read(e: std::io::Error) -> String {

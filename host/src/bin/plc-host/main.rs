@@ -45,16 +45,13 @@ enum Command {
     },
 }
 
-/// The most bytes a program file may have, until [`Limits`] says.
-const MODULE_BYTES: u64 = 8 * 1024 * 1024;
-
 fn name_of(path: &Path) -> String {
     path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Reads and loads a program, or returns the lines that say why not.
 fn load(path: &Path, limits: &Limits) -> Result<Program, Vec<String>> {
-    let wasm = read_program(path, MODULE_BYTES).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+    let wasm = read_program(path, limits.module_bytes).map_err(|e| vec![format!("{}: {e}", path.display())])?;
     Program::new(name_of(path), &wasm, limits.clone())
         .map_err(|e| e.lines().into_iter().map(|line| format!("{}: {line}", path.display())).collect())
 }
