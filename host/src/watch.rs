@@ -10,7 +10,7 @@
 //! The folder is not trusted: only regular files are read (a FIFO or a device is refused
 //! without waiting on it), none larger than the module size limit, and a link only to a file
 //! inside the folder. A look that fails, even by a panic, is logged and the watching goes on;
-//! if the thread ends anyway, [`Change::Stopped`] says so, once.
+//! if the thread ends anyway, [`Watcher::stopped`] says so, once.
 
 mod look;
 mod read;
@@ -22,8 +22,8 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::sync::Arc;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -48,12 +48,6 @@ pub enum Change {
         /// The program's name.
         name: String,
     },
-    /// The watcher has ended: no more changes come, online change has stopped. The running
-    /// programs are not affected. Reported once.
-    Stopped {
-        /// Why, on one line.
-        reason: String,
-    },
 }
 
 /// Watches a folder on a thread of its own until dropped.
@@ -61,8 +55,10 @@ pub struct Watcher {
     changes: Receiver<Change>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-    /// Whether [`Change::Stopped`] has been handed out.
-    stopped: Cell<bool>,
+    /// Why the thread ended, when it says so (a panic, or it could not start).
+    ended: Arc<Mutex<Option<String>>>,
+    /// Whether [`stopped`](Watcher::stopped) has said so.
+    reported: Cell<bool>,
 }
 
 impl Watcher {
@@ -80,10 +76,10 @@ impl Watcher {
         let _ = guarded(&dir, || look::look(&dir, &limits, &mut files, &tx));
         std::thread::sleep(interval);
         let _ = guarded(&dir, || look::look(&dir, &limits, &mut files, &tx));
-        Watcher::start((tx, changes), move |tx, stop| {
+        Watcher::start(changes, move |stop| {
             while !stop.load(Ordering::Relaxed) {
                 std::thread::sleep(interval);
-                if guarded(&dir, || look::look(&dir, &limits, &mut files, tx)).is_err() {
+                if guarded(&dir, || look::look(&dir, &limits, &mut files, &tx)).is_err() {
                     return; // the controller is gone
                 }
             }
@@ -91,49 +87,44 @@ impl Watcher {
     }
 
     /// Runs `body` on the watcher thread; a panic that escapes it, or a thread that cannot
-    /// start, is reported as [`Change::Stopped`].
-    fn start((tx, changes): (Sender<Change>, Receiver<Change>), body: impl FnOnce(&Sender<Change>, &AtomicBool) + Send + 'static) -> Watcher {
+    /// start, is kept for [`stopped`](Watcher::stopped).
+    fn start(changes: Receiver<Change>, body: impl FnOnce(&AtomicBool) + Send + 'static) -> Watcher {
         let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let failed = tx.clone();
+        let ended = Arc::new(Mutex::new(None));
+        let (flag, why) = (stop.clone(), ended.clone());
         let thread = std::thread::Builder::new().name("plc-watch".into()).spawn(move || {
-            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(&tx, &flag))) {
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(&flag))) {
                 let reason = format!("the watcher panicked: {}", panic_message(&*panic));
-                let _ = tx.send(Change::Stopped { reason });
+                *why.lock().unwrap_or_else(PoisonError::into_inner) = Some(reason);
             }
         });
-        let thread = match thread {
-            Ok(thread) => Some(thread),
-            Err(e) => {
-                let _ = failed.send(Change::Stopped { reason: format!("cannot start the watcher thread: {e}") });
-                None
-            }
-        };
-        Watcher { changes, stop, thread, stopped: Cell::new(false) }
+        let thread = thread
+            .map_err(|e| *ended.lock().unwrap_or_else(PoisonError::into_inner) = Some(format!("cannot start the watcher thread: {e}")))
+            .ok();
+        Watcher { changes, stop, thread, ended, reported: Cell::new(false) }
     }
 
     /// The changes ready now, oldest first; never blocks.
     pub fn changes(&self) -> impl Iterator<Item = Change> + '_ {
-        std::iter::from_fn(|| self.take(self.changes.try_recv().map_err(|e| e == TryRecvError::Disconnected)))
+        self.changes.try_iter()
     }
 
     /// Waits up to `timeout` for the next change.
     pub fn next_change(&self, timeout: Duration) -> Option<Change> {
-        self.take(self.changes.recv_timeout(timeout).map_err(|e| e == RecvTimeoutError::Disconnected))
+        self.changes.recv_timeout(timeout).ok()
     }
 
-    /// A change received, or `Err(true)` when the thread is gone: then one [`Change::Stopped`].
-    fn take(&self, received: Result<Change, bool>) -> Option<Change> {
-        match received {
-            Ok(change) => {
-                if matches!(change, Change::Stopped { .. }) {
-                    self.stopped.set(true);
-                }
-                Some(change)
-            }
-            Err(false) => None,
-            Err(true) => (!self.stopped.replace(true)).then(|| Change::Stopped { reason: "the watcher thread ended".into() }),
+    /// Why the watcher has ended, said once: then online change has stopped (no more changes
+    /// come after those still in [`changes`](Watcher::changes)); the running programs are not
+    /// affected. `None` while it watches. Never blocks: ask between two scans.
+    pub fn stopped(&self) -> Option<String> {
+        if self.reported.get() || self.thread.as_ref().is_some_and(|thread| !thread.is_finished()) {
+            return None;
         }
+        self.reported.set(true);
+        // The thread has ended: nobody else holds the lock.
+        let reason = self.ended.lock().unwrap_or_else(PoisonError::into_inner).take();
+        Some(reason.unwrap_or_else(|| "the watcher thread ended".into()))
     }
 }
 
@@ -173,17 +164,31 @@ mod tests {
 
     #[test]
     fn a_watcher_thread_that_ends_is_reported_once() {
-        let watcher = Watcher::start(channel(), |_, _| panic!("a bug outside the looks"));
-        match watcher.next_change(Duration::from_secs(10)) {
-            Some(Change::Stopped { reason }) => assert_eq!(reason, "the watcher panicked: a bug outside the looks"),
-            _ => panic!("expected Stopped"),
-        }
-        assert!(watcher.next_change(Duration::from_millis(1)).is_none());
-        assert_eq!(watcher.changes().count(), 0);
+        let (_tx, rx) = channel();
+        let watcher = Watcher::start(rx, |_| panic!("a bug outside the looks"));
+        let reported = wait_for_stop(&watcher);
+        assert_eq!(reported.as_deref(), Some("the watcher panicked: a bug outside the looks"));
+        assert_eq!(watcher.stopped(), None, "said once");
 
-        // A thread that just returns says nothing itself: the closed channel is reported.
-        let watcher = Watcher::start(channel(), |_, _| {});
-        assert!(matches!(watcher.next_change(Duration::from_secs(10)), Some(Change::Stopped { reason }) if reason == "the watcher thread ended"));
-        assert_eq!(watcher.changes().count(), 0);
+        // A thread that just returns leaves no reason of its own.
+        let (_tx, rx) = channel();
+        let watcher = Watcher::start(rx, |_| {});
+        assert_eq!(wait_for_stop(&watcher).as_deref(), Some("the watcher thread ended"));
+
+        // One that runs is not reported.
+        let (_tx, rx) = channel();
+        let watcher = Watcher::start(rx, |stop| while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(1));
+        });
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(watcher.stopped(), None);
+    }
+
+    /// `stopped()` within 10 s.
+    fn wait_for_stop(watcher: &Watcher) -> Option<String> {
+        (0..1000).find_map(|_| watcher.stopped().or_else(|| {
+            std::thread::sleep(Duration::from_millis(10));
+            None
+        }))
     }
 }

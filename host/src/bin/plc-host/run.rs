@@ -56,10 +56,10 @@ fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut 
                 }
                 rejected.remove(&name);
             }
-            Change::Stopped { reason } => {
-                log::error!("online change has stopped ({reason}); the programs keep running as they are");
-            }
         }
+    }
+    if let Some(reason) = watcher.stopped() {
+        log::error!("online change has stopped ({reason}); the programs keep running as they are");
     }
 }
 
@@ -131,7 +131,7 @@ mod tests {
     /// A panic inside the scan loop still puts the outputs in their safe state.
     #[test]
     fn a_panic_in_the_loop_still_zeroes_the_outputs() {
-        let wat = r#"(module
+        let wat = br#"(module
             (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
             (memory (export "memory") 1)
             (data (i32.const 0) "\2a")
