@@ -203,6 +203,20 @@ impl GuestState {
     }
 }
 
+/// Guest text as UTF-8 (invalid sequences replaced). `kept` is what the host read of a text of
+/// `len` bytes: when it was cut, a character split by the cut is dropped, not replaced.
+fn cut_text(kept: &[u8], len: usize) -> std::borrow::Cow<'_, str> {
+    let whole = if kept.len() < len {
+        match std::str::from_utf8(kept) {
+            Err(e) if e.error_len().is_none() => &kept[..e.valid_up_to()],
+            _ => kept,
+        }
+    } else {
+        kept
+    };
+    String::from_utf8_lossy(whole)
+}
+
 /// `text` with its control characters escaped (`\n`, `\u{1b}`, ...): a program cannot forge
 /// a line of the host's log.
 pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
@@ -292,7 +306,7 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
         // Read through the scratch buffer: one allocation per string, for the record itself.
         let mut text = |(start, len): (u64, usize), max: u64| {
             state.scratch.resize(len.min(max as usize), 0);
-            view.read(start, &mut state.scratch).map(|()| escape_controls(&String::from_utf8_lossy(&state.scratch)).into_owned())
+            view.read(start, &mut state.scratch).map(|()| escape_controls(&cut_text(&state.scratch, len)).into_owned())
         };
         let (Ok(file), Ok(message)) = (text(file, MAX_FILE_NAME_LEN), text(message, abi::MAX_LOG_MESSAGE_LEN as u64)) else {
             return GENERIC;

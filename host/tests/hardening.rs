@@ -364,3 +364,20 @@ fn resident_kib() -> u64 {
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
+
+#[test]
+fn a_cut_log_message_ends_on_a_character_boundary() {
+    // 4095 bytes of 'a', then 'é' (2 bytes) across the 4096-byte cut.
+    let wat = format!(
+        r#"(module
+            (import "env" "wasm_log" (func $log (param i32 i32 i32 i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "{}\c3\a9")
+            (func (export "poll") (drop (call $log (i32.const 2) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 4097)))))"#,
+        "a".repeat(4095)
+    );
+    let mut env = env(0, 0);
+    load_with(&wat, Limits::default()).poll(&mut env).unwrap();
+    let message = mem(&mut env).logs.back().cloned().unwrap().message;
+    assert_eq!(message, "a".repeat(4095), "no half character, no U+FFFD");
+}
