@@ -321,7 +321,12 @@ fn run(paths: &[PathBuf], inputs: Vec<u8>, options: &RunOptions, limits: &Limits
     let mut failed = false;
     for path in paths {
         match load(path, limits) {
-            Ok(program) => controller.add(program),
+            Ok(program) => {
+                if let Err(e) = controller.add(program) {
+                    failed = true;
+                    eprintln!("{}: {e}", path.display());
+                }
+            }
             Err(lines) => {
                 failed = true;
                 eprintln!("{}", lines.join("\n"));
@@ -347,12 +352,12 @@ fn run(paths: &[PathBuf], inputs: Vec<u8>, options: &RunOptions, limits: &Limits
             apply_changes(watcher, &mut controller, &mut rejected);
         }
         let now = scheduler.wait();
-        if let Some(env) = controller.env_mut::<InMemoryEnvironment>() {
+        if let Some(env) = Some(controller.env_mut()) {
             env.elapsed = now;
         }
         controller.scan();
         scheduler.done();
-        let env = controller.env::<InMemoryEnvironment>();
+        let env = Some(controller.env());
         if let Some(env) = env.filter(|_| !json) {
             if last_outputs.as_ref() != Some(&env.outputs) {
                 println!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs));
@@ -393,7 +398,7 @@ fn summary(controller: &Controller, stats: &CycleStats) -> serde_json::Value {
             })
         })
         .collect();
-    let env = controller.env::<InMemoryEnvironment>();
+    let env = Some(controller.env());
     let variables: serde_json::Map<String, serde_json::Value> = env
         .map(|env| {
             env.variables
