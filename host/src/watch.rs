@@ -28,7 +28,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::limits::Limits;
-use crate::program::Compiled;
+use crate::compiled::Compiled;
 
 /// What changed in the watched folder.
 pub enum Change {

@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use super::read::read_in_folder;
 use super::{panic_message, Change};
 use crate::limits::Limits;
-use crate::program::Compiled;
+use crate::compiled::Compiled;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Seen {

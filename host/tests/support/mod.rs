@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use plc_host::{Environment, InMemoryEnvironment, Limits, Program};
+use plc_host::{InMemoryEnvironment, Limits, Program};
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -93,14 +93,9 @@ pub fn c_test_guest(name: &str) -> Vec<u8> {
     c_guest(&[&root().join(format!("host/tests/c/{name}.c"))])
 }
 
-/// A fresh in-memory environment behind the trait object `Program::poll` takes.
-pub fn env(inputs: usize, outputs: usize) -> Box<dyn Environment> {
-    Box::new(InMemoryEnvironment::new(inputs, outputs))
-}
-
-/// The in-memory environment inside.
-pub fn mem(env: &mut Box<dyn Environment>) -> &mut InMemoryEnvironment {
-    (&mut **env as &mut dyn std::any::Any).downcast_mut().expect("an InMemoryEnvironment")
+/// A fresh in-memory environment with images of these sizes.
+pub fn env(inputs: usize, outputs: usize) -> InMemoryEnvironment {
+    InMemoryEnvironment::new(inputs, outputs)
 }
 
 pub fn load(name: &str, wasm: &[u8]) -> Program {

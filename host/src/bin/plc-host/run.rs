@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plc_host::scheduler::Scheduler;
-use plc_host::watch::{Change, Watcher};
-use plc_host::{Controller, InMemoryEnvironment};
+use plc_host::watch::Watcher;
+use plc_host::{Applied, Controller, InMemoryEnvironment};
 
 use crate::settings::RunSettings;
 use crate::summary::{hex, summary};
@@ -28,34 +28,18 @@ impl Drop for ShutdownOnDrop<'_> {
     }
 }
 
-/// Applies the watcher's changes between two scans; keeps the last rejection of each file.
+/// Applies the watcher's changes between two scans (each is logged); keeps the last rejection
+/// of each file; says once if online change has stopped.
 fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut BTreeMap<String, String>) {
     for change in watcher.changes() {
-        match change {
-            Change::Load(compiled) => {
-                let name = compiled.name().to_owned();
-                match compiled.instantiate() {
-                    Ok(program) => {
-                        log::info!("online change: {name} loaded");
-                        rejected.remove(&name);
-                        controller.replace(program);
-                    }
-                    Err(e) => {
-                        log::warn!("online change: {name} rejected, the running version stays: {e}");
-                        rejected.insert(name, e.to_string());
-                    }
-                }
-            }
-            Change::Rejected { name, reason } => {
-                log::warn!("online change: {name} rejected, the running version stays: {reason}");
-                rejected.insert(name, reason);
-            }
-            Change::Removed { name } => {
-                if controller.remove(&name) {
-                    log::info!("online change: {name} removed");
-                }
+        match controller.apply(change) {
+            Applied::Loaded(name) | Applied::Removed(name, _) => {
                 rejected.remove(&name);
             }
+            Applied::Rejected { name, reason, .. } => {
+                rejected.insert(name, reason);
+            }
+            _ => {}
         }
     }
     if let Some(reason) = watcher.stopped() {
@@ -71,8 +55,8 @@ pub fn run(settings: RunSettings) -> ExitCode {
     let mut controller = Controller::new(env);
     let mut failed = false;
     for path in &paths {
-        match load(path, &limits) {
-            Ok(program) => controller.add(program),
+        match load(path, &limits).and_then(|program| controller.add(program).map_err(|e| vec![format!("{}: {e}", path.display())])) {
+            Ok(()) => {}
             Err(lines) => {
                 failed = true;
                 output::error(lines.join("\n"));
@@ -102,17 +86,13 @@ pub fn run(settings: RunSettings) -> ExitCode {
                 apply_changes(watcher, controller, &mut rejected);
             }
             let now = scheduler.wait();
-            if let Some(env) = controller.env_mut::<InMemoryEnvironment>() {
-                env.elapsed = now;
-            }
+            controller.env_mut().elapsed = now;
             controller.scan();
             scheduler.done();
-            let env = controller.env::<InMemoryEnvironment>();
-            if let Some(env) = env.filter(|_| !options.json) {
-                if last_outputs.as_ref() != Some(&env.outputs) {
-                    output::line(format_args!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs)));
-                    last_outputs = Some(env.outputs.clone());
-                }
+            let env = controller.env();
+            if !options.json && last_outputs.as_ref() != Some(&env.outputs) {
+                output::line(format_args!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs)));
+                last_outputs = Some(env.outputs.clone());
             }
         }
     } // the outputs go to their safe state here, or while unwinding from a panic above
@@ -138,8 +118,8 @@ mod tests {
             (func (export "poll") (drop (call $write (i32.const 0) (i32.const 0) (i32.const 1)))))"#;
         let limits = Limits { outputs_on_fault: OutputsOnFault::Zero, ..Limits::default() };
         let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
-        controller.add(Program::new("answer", wat, limits).unwrap());
-        let outputs = |c: &Controller| c.env::<InMemoryEnvironment>().unwrap().outputs.clone();
+        controller.add(Program::new("answer", wat, limits).unwrap()).unwrap();
+        let outputs = |c: &Controller| c.env().outputs.clone();
         controller.scan();
         assert_eq!(outputs(&controller), [42]);
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use plc_host::scheduler::CycleStats;
-use plc_host::{Controller, InMemoryEnvironment, Value};
+use plc_host::{Controller, Value};
 
 /// Bytes as hex, space-separated.
 pub fn hex(bytes: &[u8]) -> String {
@@ -32,28 +32,25 @@ pub fn summary(controller: &Controller, stats: &CycleStats, rejected: &BTreeMap<
             })
         })
         .collect();
-    let env = controller.env::<InMemoryEnvironment>();
+    let env = controller.env();
     let variables: serde_json::Map<String, serde_json::Value> = env
-        .map(|env| {
-            env.variables
-                .iter()
-                .map(|(name, value)| {
-                    let v = match *value {
-                        Value::Bool(b) => serde_json::json!(b),
-                        Value::Int(i) => serde_json::json!(i),
-                        Value::Double(d) => serde_json::json!(d),
-                    };
-                    (name.clone(), v)
-                })
-                .collect()
+        .variables
+        .iter()
+        .map(|(name, value)| {
+            let v = match *value {
+                Value::Bool(b) => serde_json::json!(b),
+                Value::Int(i) => serde_json::json!(i),
+                Value::Double(d) => serde_json::json!(d),
+            };
+            (name.clone(), v)
         })
-        .unwrap_or_default();
+        .collect();
     let rejected: Vec<_> = rejected.iter().map(|(name, reason)| serde_json::json!({"name": name, "reason": reason})).collect();
     serde_json::json!({
         "cycles": controller.scans(),
         "programs": programs,
-        "inputs": env.map(|e| e.inputs.clone()).unwrap_or_default(),
-        "outputs": env.map(|e| e.outputs.clone()).unwrap_or_default(),
+        "inputs": env.inputs,
+        "outputs": env.outputs,
         "variables": variables,
         "stats": {
             "cycles": stats.cycles,
