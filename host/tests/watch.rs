@@ -28,16 +28,18 @@ fn mkfifo(path: &Path) {
     assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
 }
 
-/// Each change ready now, by name: `Ok(())` loaded, `Err(reason)` rejected.
+/// Each change ready now, by name: `Ok(())` loaded, `Err(reason)` rejected; each name once.
 fn ready(watcher: &Watcher) -> BTreeMap<String, Result<(), String>> {
-    watcher
-        .changes()
-        .map(|change| match change {
+    let mut ready = BTreeMap::new();
+    for change in watcher.changes() {
+        let (name, outcome) = match change {
             Change::Load(compiled) => (compiled.name().to_owned(), Ok(())),
             Change::Rejected { name, reason } => (name, Err(reason)),
             Change::Removed { name } => panic!("{name} removed"),
-        })
-        .collect()
+        };
+        assert!(ready.insert(name.clone(), outcome).is_none(), "{name} reported twice");
+    }
+    ready
 }
 
 /// Before: the watcher thread waited forever to open the FIFO, and the run never ended (its
