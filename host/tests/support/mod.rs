@@ -8,8 +8,12 @@ use std::sync::OnceLock;
 
 use plc_host::{InMemoryEnvironment, Limits, Program};
 
+/// The repository root: the nearest folder above the test's crate with a workspace manifest
+/// (the tests of `host` and of `host/cli` share this module).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let is_root = |dir: &&Path| std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"));
+    crate_dir.ancestors().find(is_root).expect("the workspace root").to_path_buf()
 }
 
 /// The Rust test guests, built together with the examples' crates and the `wasm` profile.

@@ -2,6 +2,7 @@
 //! FIFO or device named as a program is refused at once, and a closed stdout ends the output,
 //! not the run.
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::process::{Command, Output, Stdio};

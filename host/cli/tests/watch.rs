@@ -2,6 +2,7 @@
 //! the size limit are refused with their reason, and none of them stops the watcher or the
 //! run. The programs in the folder at the start are loaded before the first scan.
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;
