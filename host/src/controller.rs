@@ -7,6 +7,7 @@ use crate::compiled::Compiled;
 use crate::environment::{Environment, InMemoryEnvironment};
 use crate::fault::Fault;
 use crate::program::Program;
+use crate::scheduler::CycleStats;
 use crate::snapshot::{ProgramSnapshot, Snapshot};
 use crate::supervisor::Status;
 use crate::watch::Change;
@@ -59,12 +60,13 @@ pub struct Controller<E: Environment = InMemoryEnvironment> {
     programs: Vec<Program>,
     env: E,
     scans: u64,
+    cycle: CycleStats,
 }
 
 impl<E: Environment> Controller<E> {
     /// A controller with no programs yet.
     pub fn new(env: E) -> Self {
-        Controller { programs: Vec::new(), env, scans: 0 }
+        Controller { programs: Vec::new(), env, scans: 0, cycle: CycleStats::default() }
     }
 
     /// Adds a program, polled after those added before it; refused when a program of the same
@@ -191,6 +193,11 @@ impl<E: Environment> Controller<E> {
         self.programs.iter_mut().find(|p| p.name() == name).ok_or_else(|| ControlError::UnknownProgram(name.to_owned()))
     }
 
+    /// Takes the scheduler's statistics, for the snapshots: call it after each scan.
+    pub fn record_cycle(&mut self, stats: &CycleStats) {
+        self.cycle = *stats;
+    }
+
     /// The environment.
     pub fn env(&self) -> &E {
         &self.env
@@ -217,6 +224,7 @@ impl<E: Environment> Controller<E> {
             inputs: image(env.input_len(), &|b| env.read_input(0, b).is_ok()),
             outputs: image(env.output_len(), &|b| env.read_output(0, b).is_ok()),
             variables,
+            cycle: self.cycle,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::environment::Value;
 use crate::fault::Fault;
 use crate::program::Program;
+use crate::scheduler::CycleStats;
 use crate::stats::ProgramStats;
 use crate::supervisor::Status;
 
@@ -24,6 +25,9 @@ pub struct Snapshot {
     pub outputs: Vec<u8>,
     /// Every variable, as the environment lists them.
     pub variables: Vec<(String, Value)>,
+    /// The scan cycle's statistics (wake-up lateness among them), as last recorded with
+    /// [`Controller::record_cycle`](crate::Controller::record_cycle).
+    pub cycle: CycleStats,
 }
 
 /// One program in a [`Snapshot`].
