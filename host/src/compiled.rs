@@ -10,6 +10,7 @@ use crate::engine::{compile, engine};
 use crate::fault::Fault;
 use crate::limits::Limits;
 use crate::program::Program;
+use crate::retain::Declared;
 use crate::validate::{validate, Problem};
 
 /// Why a module could not become a program.
@@ -52,6 +53,8 @@ pub struct Compiled {
     pub(crate) limits: Limits,
     /// Raised by the tunables when the program tried to grow its memory past the limit.
     pub(crate) memory_exceeded: Arc<AtomicBool>,
+    /// The retained variables it declares.
+    pub(crate) retained: Vec<Declared>,
 }
 
 impl fmt::Debug for Compiled {
@@ -66,11 +69,15 @@ impl Compiled {
         let memory_exceeded = Arc::new(AtomicBool::new(false));
         let engine = engine(&limits, memory_exceeded.clone());
         let module = compile(&engine, wasm, &limits)?;
-        let problems = validate(&module, &limits);
+        let mut problems = validate(&module, &limits);
+        let retained = crate::retain::declared(wasm).unwrap_or_else(|problem| {
+            problems.push(problem);
+            Vec::new()
+        });
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
         }
-        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded })
+        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, retained })
     }
 
     /// The program's name.
@@ -81,6 +88,11 @@ impl Compiled {
     /// Its limits.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The retained variables it declares (its `plc.retained` custom section).
+    pub fn retained(&self) -> &[Declared] {
+        &self.retained
     }
 
     /// Instantiates it once, so that a trapping start function is caught now.
