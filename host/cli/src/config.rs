@@ -20,6 +20,16 @@
 //! module_bytes = 8388608        # the largest module file
 //! variables = 4096              # in the controller's table
 //! variable_name_bytes = 262144  # all names together
+//!
+//! retain = "plc.redb"           # the store of retained variables (warm start, saves)
+//! retained = ["count"]          # retained besides those the programs declare
+//! retain_interval = "1s"        # how often they are saved
+//!
+//! [realtime]                    # all off by default; see realtime.rs
+//! priority = 80
+//! lock_memory = true
+//! cpu = 1
+//! spin = "30us"
 //! ```
 //!
 //! Relative paths are relative to the file's folder.
@@ -28,6 +38,8 @@ use std::path::{Path, PathBuf};
 
 use plc_host::{Compiler, FaultPolicy, OutputsOnFault};
 use serde::Deserialize;
+
+use crate::realtime::RealtimeConfig;
 
 /// The file, every setting optional.
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +54,12 @@ pub struct RunConfig {
     pub outputs: Option<usize>,
     #[serde(default)]
     pub limits: LimitsConfig,
+    #[serde(default)]
+    pub realtime: RealtimeConfig,
+    pub retain: Option<PathBuf>,
+    #[serde(default)]
+    pub retained: Vec<String>,
+    pub retain_interval: Option<String>,
 }
 
 /// The `[limits]` table.
@@ -76,6 +94,7 @@ impl RunConfig {
             *program = base.join(&*program);
         }
         config.watch = config.watch.map(|w| base.join(w));
+        config.retain = config.retain.map(|r| base.join(r));
         Ok(config)
     }
 }

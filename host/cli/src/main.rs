@@ -2,7 +2,11 @@
 
 mod check;
 mod config;
+mod handoff;
+mod logger;
 mod output;
+mod realtime;
+mod retain;
 mod run;
 mod settings;
 mod summary;
@@ -58,7 +62,7 @@ fn load(path: &Path, limits: &Limits) -> Result<Program, Vec<String>> {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).format_timestamp_millis().init();
+    logger::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -74,8 +78,10 @@ fn main() -> ExitCode {
         }),
         Command::Run(args) => args.settings().map(run::run),
     };
-    settled.unwrap_or_else(|e| {
+    let code = settled.unwrap_or_else(|e| {
         output::error(format_args!("error: {e}"));
         ExitCode::from(2)
-    })
+    });
+    log::logger().flush();
+    code
 }

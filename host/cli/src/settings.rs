@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault, VariableLimits};
 
+use plc_host::realtime::Realtime;
+
 use crate::config::RunConfig;
+use crate::realtime::RealtimeArgs;
+use crate::retain::{RetainArgs, RetainConfig, RetainSettings};
 
 /// The scan cycles `run` accepts.
 const CYCLE: RangeInclusive<Duration> = Duration::from_micros(1)..=Duration::from_secs(3600);
@@ -35,7 +39,8 @@ const VARIABLE_NAME_BYTES: RangeInclusive<usize> = 0..=1 << 28;
 pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
-    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits]).
+    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits],
+    /// retain, retained, retain_interval, [realtime]).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
@@ -75,6 +80,10 @@ pub struct RunArgs {
     /// Print a JSON summary on stdout at the end (logs go to stderr).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    realtime: RealtimeArgs,
+    #[command(flatten)]
+    retain: RetainArgs,
 }
 
 /// The limits of `check` and `test`.
@@ -111,6 +120,10 @@ pub struct RunOptions {
     pub json: bool,
     /// The folder of online change.
     pub watch: Option<PathBuf>,
+    /// The scan thread's real-time settings.
+    pub realtime: Realtime,
+    /// Retained variables.
+    pub retain: RetainSettings,
     /// The bounds of the variable table.
     pub variables: VariableLimits,
 }
@@ -199,7 +212,9 @@ impl RunArgs {
         if cycles == Some(0) {
             return Err("cycles 0: a run has at least 1 scan".into());
         }
-        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables };
+        let realtime = self.realtime.realtime(file.realtime, cycle)?;
+        let retain = self.retain.settings(RetainConfig { store: file.retain, retained: file.retained, interval: file.retain_interval })?;
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain };
         Ok(RunSettings { programs, inputs, options, limits })
     }
 }
