@@ -34,7 +34,7 @@ fn type_change(stored: &BTreeMap<String, Value>, wanted: &[Wanted], env: &dyn En
             }
         }
         let held = Kind::of(&env.get_variable(&w.name).ok()?);
-        (held != stored).then(|| format!("retained variable `{}` is stored as {stored}, but it already holds an {held}", w.name))
+        (held != stored).then(|| format!("retained variable `{}` is stored as {stored}, but the controller already holds it as {held}", w.name))
     })
 }
 
@@ -53,11 +53,11 @@ impl WarmStart {
         self.store = None; // closed before it moves
         match set_aside(path) {
             Ok(aside) => {
-                self.say(format!("retain store {}: {why}; kept aside as {}, starting cold", path.display(), aside.display()));
+                self.say(format!("retain store {} cannot be read: {why}; kept aside as {}, starting cold", path.display(), aside.display()));
                 self.set_aside = Some(aside);
                 self.store = self.open_again(path);
             }
-            Err(e) => self.say(format!("retain store {}: {why}, and it cannot be moved aside ({e}): starting cold, retaining nothing", path.display())),
+            Err(e) => self.say(format!("retain store {} cannot be read: {why}; nor moved aside ({e}): starting cold, retaining nothing", path.display())),
         }
         self.cold = Some(why);
     }
@@ -97,7 +97,7 @@ pub fn warm_start(path: &Path, cold: bool, wanted: &[Wanted], env: &mut dyn Envi
     let stored = match store.load() {
         Ok(stored) => stored,
         Err(e) => {
-            start.unreadable(path, e.to_string());
+            start.unreadable(path, match e { StoreError::Unreadable(why) => why, other => other.to_string() });
             return start;
         }
     };
