@@ -1,7 +1,9 @@
-//! `cargo xtask`: the project's chores (header, test, demo).
+//! `cargo xtask`: the project's chores (header, test, templates, demo, latency).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
+
+mod latency;
 
 use xtask::{generate_header, header_path, root};
 
@@ -12,12 +14,15 @@ fn main() -> ExitCode {
         ["test"] => test(),
         ["demo"] => demo(),
         ["templates"] => templates(true),
+        ["latency", rest @ ..] => latency::latency(rest),
         _ => {
             eprintln!("usage: cargo xtask <command>\n");
             eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
             eprintln!("  test     run every test: workspace (examples in Rust and C included), SDK on wasm32, templates");
             eprintln!("  templates  generate a program from each template, build, test and run it");
             eprintln!("  demo     build the blinky example and run it in the host");
+            eprintln!("  latency  cyclictest, then plc-host run, with the same interval, priority, CPU and duration");
+            eprintln!("           [--cycles 10000] [--interval 1ms] [--priority 80] [--cpu 1] [--spin 30us]");
             return ExitCode::from(2);
         }
     };
