@@ -82,6 +82,7 @@ fn monotonic() -> libc::timespec {
 
 /// Sleeps until CLOCK_MONOTONIC reads its value now plus `after`: an absolute deadline
 /// (`TIMER_ABSTIME`), so that time spent before the call, or a signal, does not move it.
+#[allow(clippy::unnecessary_cast)] // time_t and c_long are i32 on some targets
 pub fn sleep_for_abs(after: Duration) {
     let now = monotonic();
     let nanos = now.tv_nsec as i64 + i64::from(after.subsec_nanos());
