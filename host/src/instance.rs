@@ -83,6 +83,7 @@ impl Live {
             .filter_map(|name| Some((name, instance.exports.get_typed_function::<(), ()>(&store, name).ok()?)))
             .collect();
         let meter = Meter::of(&instance)?;
+        state.as_mut(&mut store).meter = Some((meter.remaining.clone(), meter.exhausted.clone()));
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
             // No refill: the start function, `plc_abi_version`, `_initialize` and `init` of an
             // instance share the one budget it started with.
