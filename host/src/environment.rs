@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::time::Duration;
 
-use plc_sdk::abi::wasm_result_t;
+use plc_abi::wasm_result_t;
 
 /// The value of a global variable: bool, i32 or f64.
 #[derive(Debug, Clone, Copy, PartialEq)]

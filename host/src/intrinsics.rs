@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use plc_sdk::abi::{self, wasm_log_level, wasm_result_t};
+use plc_abi::{self as abi, wasm_log_level, wasm_result_t};
 use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView};
 
 use crate::environment::{Detached, EnvError, Environment, LogRecord, Value, VariableRoom};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use plc_sdk::abi;
+use plc_abi as abi;
 use wasmer::{Engine, Extern, FunctionEnv, Global, Instance, InstantiationError, Module, Store, TypedFunction, Value};
 
 use crate::environment::Environment;

@@ -4,7 +4,7 @@
 mod support;
 
 use plc_host::Value;
-use plc_sdk::abi::{self, ValType};
+use plc_abi::{self as abi, ValType};
 use support::*;
 use wasmer::{Engine, ExternType, FunctionType, Module, Type};
 

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use plc_host::{Limits, Program, Status, Value};
-use plc_sdk::abi::{self, wasm_result_t::*};
+use plc_abi::{self as abi, wasm_result_t::*};
 use support::*;
 
 const WILD: &str = "i32.const 0xFFFFFFF0";

@@ -55,7 +55,9 @@
 #![cfg_attr(not(test), no_std)]
 #![deny(missing_docs)]
 
-pub mod abi;
+/// The ABI: result codes, log levels, export names and the intrinsics' signature table (the
+/// `plc-abi` crate, which the host shares).
+pub use plc_abi as abi;
 pub mod bistables;
 pub mod counters;
 pub mod error;
