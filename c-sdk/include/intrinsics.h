@@ -131,9 +131,11 @@ extern "C" {
  * the message was logged from.
  *
  * `level` is a `wasm_log_level`. `file` and `message` are UTF-8 (invalid sequences are
- * replaced) and need no terminating NUL. The host keeps at most `MAX_LOG_MESSAGE_LEN`
- * bytes of a message and a bounded number of messages per scan; past that budget it
- * drops the message and returns `WASM_GENERIC_ERROR`.
+ * replaced) and need no terminating NUL. The host keeps at most
+ * `WASM_PLC_MAX_LOG_MESSAGE_LEN` (4096) bytes of a message, cut on a UTF-8 character
+ * boundary, with no mark; the SDKs' own formatting buffers (256 bytes) end a message
+ * they cut with "...[truncated]". The host also keeps a bounded number of messages per
+ * scan; past that budget it drops the message and returns `WASM_GENERIC_ERROR`.
  */
 WASM_PLC_IMPORT(wasm_log) extern int wasm_log(int level, const char *file, int file_len, int line, const char *message, int message_len);
 
@@ -213,6 +215,21 @@ WASM_PLC_IMPORT(wasm_variable_write_double) extern int wasm_variable_write_doubl
  * `wasm_variable_write_boolean`.
  */
 WASM_PLC_IMPORT(wasm_variable_write_int) extern int wasm_variable_write_int(const char *name, int name_len, int32_t value);
+
+/**
+ * Tell the controller that this scan ended in an error: the program could not do all
+ * of its work this scan. It is not a fault: the poll goes on, and what it staged is
+ * published when it completes.
+ *
+ * `code` is the error: the `wasm_result_t` an intrinsic returned, or a non-zero code of
+ * the program's own. The host counts every call in the program's statistics and logs
+ * nothing; call it once per scan that failed, and log the error when it changes (the
+ * Rust SDK's program attribute and plc.h's PLC_PROGRAM_TRY do both). Returns
+ * `WASM_SUCCESS`, or `WASM_GENERIC_ERROR`, counting nothing, when `code` is 0.
+ *
+ * An addition to ABI v1 (not in the original ten).
+ */
+WASM_PLC_IMPORT(wasm_report_error) extern int wasm_report_error(int code);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -36,6 +36,7 @@ impl fmt::Display for Value {
 
 /// Why an [`Environment`] refused a request; each maps to an ABI result code.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EnvError {
     /// An input or output range outside the process image.
     AddressOutOfBounds,

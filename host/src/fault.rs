@@ -7,6 +7,7 @@ use wasmer::RuntimeError;
 
 /// What kind of fault a program had.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FaultKind {
     /// A wasm trap: `unreachable` (a Rust panic ends in one), an out-of-bounds access, a
     /// division by zero, a stack overflow, ...

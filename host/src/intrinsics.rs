@@ -111,6 +111,8 @@ pub(crate) struct GuestState {
     logs_dropped: u32,
     log_budget: u32,
     scratch: Vec<u8>,
+    /// Errors the program reported (`wasm_report_error`) since [`take_errors`](Self::take_errors).
+    errors: u64,
 }
 
 impl GuestState {
@@ -128,6 +130,7 @@ impl GuestState {
             logs_dropped: 0,
             log_budget,
             scratch: Vec::new(),
+            errors: 0,
         }
     }
 
@@ -168,6 +171,11 @@ impl GuestState {
         self.outputs.reset(self.env.output_len());
         self.variables.clear();
         self.room = None;
+    }
+
+    /// The errors the program reported since the last call.
+    pub(crate) fn take_errors(&mut self) -> u64 {
+        std::mem::take(&mut self.errors)
     }
 
     /// How many log messages the last poll had dropped.
@@ -240,6 +248,7 @@ pub(crate) fn host_function(store: &mut impl AsStoreMut, env: &FunctionEnv<Guest
         "wasm_variable_write_boolean" => Function::new_typed_with_env(store, env, wasm_variable_write_boolean),
         "wasm_variable_write_double" => Function::new_typed_with_env(store, env, wasm_variable_write_double),
         "wasm_variable_write_int" => Function::new_typed_with_env(store, env, wasm_variable_write_int),
+        "wasm_report_error" => Function::new_typed_with_env(store, env, wasm_report_error),
         _ => return None,
     };
     Some(f)
@@ -494,6 +503,18 @@ fn wasm_variable_write_double(env: Env<'_>, name: i32, name_len: i32, value: f64
 
 fn wasm_variable_write_int(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
     write_variable(env, name, name_len, Value::Int(value))
+}
+
+/// Counts an error the program reports for this scan (`code` 0 is no error: refused). Like
+/// every intrinsic it answers `GENERIC` before the program has a memory (its start function).
+fn wasm_report_error(env: Env<'_>, code: i32) -> i32 {
+    with_memory(env, |state, _| {
+        if code == OK {
+            return GENERIC;
+        }
+        state.errors += 1;
+        OK
+    })
 }
 
 #[cfg(test)]

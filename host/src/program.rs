@@ -39,6 +39,7 @@ impl fmt::Display for Status {
 
 /// Why a module could not become a program.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoadError {
     /// Not WebAssembly (or WAT) that compiles.
     Compile(String),
@@ -116,6 +117,8 @@ pub struct Program {
     status: Status,
     polls: u64,
     faults: u64,
+    /// Errors the program reported (`wasm_report_error`), over all its instances.
+    errors: u64,
     last_fault: Option<Fault>,
     /// Faults since the last good poll, and polls still to sit out before a restart.
     faults_in_a_row: u32,
@@ -177,6 +180,7 @@ impl Compiled {
             status: Status::Running,
             polls: 0,
             faults: 0,
+            errors: 0,
             last_fault: None,
             faults_in_a_row: 0,
             backoff: 0,
@@ -219,6 +223,13 @@ impl Program {
     /// Faults so far.
     pub fn faults(&self) -> u64 {
         self.faults
+    }
+
+    /// Errors the program reported so far (`wasm_report_error`; a `#[plc_program]` returning
+    /// `Result` reports each scan that returns `Err`). Not faults: the program keeps running.
+    /// The count goes on across faults and restarts.
+    pub fn errors(&self) -> u64 {
+        self.errors
     }
 
     /// The last fault, if any.
@@ -282,6 +293,7 @@ impl Program {
         }
         let Some(live) = self.live.as_mut() else { return Ok(()) };
         let outcome = live.run(env, &self.limits, &self.memory_exceeded, &mut self.owned);
+        self.errors += live.env.as_mut(&mut live.store).take_errors();
         self.last_poll = started.elapsed();
         self.max_poll = self.max_poll.max(self.last_poll);
         match outcome {

@@ -81,6 +81,29 @@ fn the_host_runs_both_twins_alike() {
         assert_eq!(m.variables.get("ratio"), Some(&Value::Double(1.5)), "{name}");
         assert_eq!(m.variables.get("flag"), Some(&Value::Bool(true)), "{name}");
         assert_eq!(m.logs.len(), 3, "{name}");
+        assert_eq!(program.errors(), 0, "{name}");
+        worlds.push((m.outputs.clone(), m.variables.clone()));
+    }
+    assert_eq!(worlds[0], worlds[1]);
+}
+
+/// With an output image too small for their write, both twins end every scan in
+/// `WASM_ADDRESS_OUT_OF_BOUNDS`: reported each scan (`wasm_report_error`, counted by the host),
+/// logged once, not a fault.
+#[test]
+fn both_twins_report_an_error_alike() {
+    let mut worlds = Vec::new();
+    for (name, wasm) in [("rust", rust_guest("guest-abi-all")), ("c", c_test_guest("abi_all"))] {
+        let mut program = load(name, &wasm);
+        let mut env = env(2, 1);
+        for _ in 0..3 {
+            program.poll(&mut env).unwrap_or_else(|f| panic!("{name}: {f}"));
+        }
+        assert_eq!((program.errors(), program.faults(), program.polls()), (3, 0, 3), "{name}");
+        let m = mem(&mut env);
+        let logs: Vec<_> = m.logs.iter().map(|r| (r.level, r.message.clone())).collect();
+        assert_eq!(logs, [(log::Level::Warn, "scan ended in an error: IO address out of bounds".to_owned())], "{name}");
+        assert_eq!(m.variables.get("count"), Some(&Value::Int(3)), "{name}: the scans' variables were published");
         worlds.push((m.outputs.clone(), m.variables.clone()));
     }
     assert_eq!(worlds[0], worlds[1]);

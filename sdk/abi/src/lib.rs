@@ -54,6 +54,7 @@ pub const MAX_LOG_MESSAGE_LEN: i32 = 4096;
 /// treat them as errors.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum wasm_result_t {
     /// The operation was successful.
     WASM_SUCCESS = 0,
@@ -185,6 +186,8 @@ pub const INTRINSICS: &[Intrinsic] = &[
     v1("wasm_variable_write_boolean", &[I32, I32, I32]),
     v1("wasm_variable_write_double", &[I32, I32, F64]),
     v1("wasm_variable_write_int", &[I32, I32, I32]),
+    // An addition to v1: not one of the original ten.
+    v1("wasm_report_error", &[I32]),
 ];
 
 /// Looks an intrinsic up by its import name.

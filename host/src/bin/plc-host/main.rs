@@ -388,6 +388,7 @@ fn summary(controller: &Controller, stats: &CycleStats) -> serde_json::Value {
                 "fault": p.last_fault().map(ToString::to_string),
                 "polls": p.polls(),
                 "faults": p.faults(),
+                "errors": p.errors(),
                 "last_us": micros(p.last_poll_time()),
                 "max_us": micros(p.max_poll_time()),
             })
