@@ -16,8 +16,13 @@ pub enum FaultKind {
     CpuBudget,
     /// The program tried to grow its memory past its limit.
     MemoryLimit,
-    /// The module's start function, `init` or `plc_abi_version` failed, or the program speaks
-    /// another ABI version.
+    /// The host could not make a working instance of the module: wasmer refused to
+    /// instantiate it (other than by a trap in its start function), the `poll` export or the
+    /// CPU meter's globals were missing or unusable, or the program's `plc_abi_version`
+    /// returned a version this host does not speak. A trap, an exhausted CPU budget or memory
+    /// grown past the limit in the start function, `plc_abi_version`, `_initialize` or `init`
+    /// is that kind of fault ([`Trap`](Self::Trap), [`CpuBudget`](Self::CpuBudget),
+    /// [`MemoryLimit`](Self::MemoryLimit)), not this one.
     Instantiation,
     /// Any other error from the runtime.
     Other,

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use crate::environment::{Environment, InMemoryEnvironment, Value};
 use crate::program::Program;
 
-/// A recipe: passes run in order against one program.
+/// A recipe: passes run in order against one program, or several polled in order each pass.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recipe {
