@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use plc_sdk::abi;
+use plc_abi as abi;
 use wasmer::sys::vm::TrapCode;
 use wasmer::RuntimeError;
 

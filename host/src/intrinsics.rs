@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use plc_sdk::abi::{self, wasm_log_level, wasm_result_t};
+use plc_abi::{self as abi, wasm_log_level, wasm_result_t};
 use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, Imports, Memory, MemoryView, RuntimeError};
 
 use crate::environment::{EnvError, Environment, LogRecord, Value};
@@ -111,6 +111,7 @@ pub(crate) fn host_function(store: &mut impl AsStoreMut, env: &FunctionEnv<Guest
         "wasm_variable_write_boolean" => Function::new_typed_with_env(store, env, wasm_variable_write_boolean),
         "wasm_variable_write_double" => Function::new_typed_with_env(store, env, wasm_variable_write_double),
         "wasm_variable_write_int" => Function::new_typed_with_env(store, env, wasm_variable_write_int),
+        "wasm_report_error" => Function::new_typed_with_env(store, env, wasm_report_error),
         _ => return None,
     };
     Some(f)
@@ -374,6 +375,18 @@ fn wasm_variable_write_double(env: Env<'_>, name: i32, name_len: i32, value: f64
 
 fn wasm_variable_write_int(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
     write_variable(env, name, name_len, Value::Int(value))
+}
+
+/// Counts an error the program reports for this scan (`code` 0 is no error: refused). Like
+/// every intrinsic it answers `GENERIC` before the program has a memory (its start function).
+fn wasm_report_error(env: Env<'_>, code: i32) -> i32 {
+    with_memory(env, |tx, _, _| {
+        if code == OK {
+            return GENERIC;
+        }
+        tx.errors += 1;
+        OK
+    })
 }
 
 #[cfg(test)]

@@ -100,6 +100,8 @@ pub(crate) struct Transaction {
     pub(crate) scratch: Vec<u8>,
     /// Bytes the current intrinsic call copied, to be charged to the CPU budget.
     pub(crate) copied: usize,
+    /// Errors the program reported (`wasm_report_error`) since they were last taken.
+    pub(crate) errors: u64,
 }
 
 impl Transaction {
@@ -116,6 +118,7 @@ impl Transaction {
             log_budget,
             scratch: Vec::new(),
             copied: 0,
+            errors: 0,
         }
     }
 

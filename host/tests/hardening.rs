@@ -8,7 +8,7 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use plc_host::{Compiler, Environment, InMemoryEnvironment, FaultKind, Limits, LoadError, OutputsOnFault, Program, Status, Value, VariableLimits};
-use plc_sdk::abi::wasm_result_t;
+use plc_abi::wasm_result_t;
 use support::*;
 
 /// Loads WAT under `limits`, panicking with the problems if it is refused.

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!("usage: cargo xtask <command>\n");
             eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
-            eprintln!("  test     run every test: workspace (examples in Rust and C included), SDK on wasm32, templates");
+            eprintln!("  test     install the tools the tests need where missing, then run every test: workspace (examples in Rust and C included), SDK on wasm32, templates");
             eprintln!("  templates  generate a program from each template, build, test and run it");
             eprintln!("  demo     build the blinky example and run it in the host");
             return ExitCode::from(2);
@@ -48,12 +48,14 @@ fn cargo() -> String {
 
 fn test() -> Result<(), String> {
     let cargo = cargo();
+    // What the tests need beyond Rust (clang-19/lld-19, wasi-libc, Node, wasm-bindgen-test-runner,
+    // cargo-generate, the wasm32 target): installed where missing, so that the README's one
+    // line runs on a fresh machine. It checks each tool first: on a set-up machine it installs
+    // nothing and takes a second.
+    run("bash", &[".ci/install-tools"])?;
     run(&cargo, &["test", "--workspace", "--release"])?;
     // Each benchmark once, as a test, so that they keep compiling and running.
     run(&cargo, &["test", "--release", "--package", "plc-host", "--benches"])?;
-    if Command::new("wasm-bindgen-test-runner").arg("--version").output().is_err() {
-        return Err("wasm-bindgen-test-runner is missing: run `bash .ci/install-tools` first".into());
-    }
     run(&cargo, &["test", "--package", "plc-sdk", "--target", "wasm32-unknown-unknown", "--lib"])?;
     // `cargo test --release` has just built target/release/plc-host: building it again with
     // `cargo build` would recompile wasmer with other features (no dev-dependencies).
