@@ -101,7 +101,7 @@ fn memory_type(rng: &mut Rng, smith: bool) -> &'static str {
     match rng.below(16) {
         0 => "17",
         _ if smith => rng.pick(&["1 4", "1", "0 16", "2", "1 8 shared"]),
-        _ => rng.pick(&["1 4", "1", "1 16", "2"]),
+        _ => rng.pick(&["1 4", "1", "1 16", "2", "16"]),
     }
 }
 
@@ -159,9 +159,9 @@ fn smith(rng: &mut Rng) -> Vec<u8> {
 /// An i32 operand worth trying as a pointer, length, address or value.
 fn interesting(rng: &mut Rng) -> i64 {
     const EDGES: &[i64] = &[0, 1, 7, 8, 255, 256, 4095, 4096, 65535, 65536, 65537, 1 << 20, (1 << 20) - 1, i32::MAX as i64, i32::MIN as i64, -1, -8];
-    match rng.below(3) {
-        0 => rng.pick(EDGES),
-        1 => rng.below(64) as i64,
+    match rng.below(4) {
+        0 | 1 => rng.pick(EDGES),
+        2 => rng.below(64) as i64,
         _ => rng.next() as i32 as i64,
     }
 }
@@ -185,10 +185,14 @@ fn statement(rng: &mut Rng, in_loop: bool) -> String {
         4 => format!("(table.fill $t {} (ref.null func) {})", operand(rng, false), operand(rng, in_loop)),
         _ => {
             let intrinsic = rng.pick(INTRINSICS);
+            // One call in three is plausible: every pointer and length small or a round size,
+            // mostly inside memory and the images, so that the host does the work.
+            let plausible = rng.one_in(3);
             let args: Vec<_> = intrinsic
                 .params
                 .iter()
                 .map(|ty| match ty {
+                    ValType::I32 if plausible => format!("(i32.const {})", rng.pick(&[0, 1, 16, 255, 4096, 65536])),
                     ValType::I32 => operand(rng, in_loop),
                     ValType::F64 => format!("(f64.const {})", rng.pick(&["0", "-0", "nan", "inf", "-inf", "1e308", "42.5"])),
                 })

@@ -11,7 +11,7 @@
 //! - `PLC_FUZZ_SEED=S PLC_FUZZ_CASE=N`: case N of seed S alone, to reproduce a failure;
 //!   `PLC_FUZZ_SEED=S PLC_FUZZ_CASES=N`: cases 0..N of seed S.
 //! - `PLC_FUZZ_OUT=dir`: each failing module goes there as `<seed>-<case>.wasm` (or `.wat`)
-//!   with a `.txt` saying why.
+//!   with a `.txt` saying why; with `PLC_FUZZ_CASE` that case's module, failing or not.
 
 mod case;
 mod generate;
@@ -66,7 +66,14 @@ fn main() -> ExitCode {
         Err(reason) if reason.contains("healthy0 counted") => {}
         other => panic!("the case check passed the canary module that breaks healthy0: {:?}", other.err()),
     }
-    let Cases::Generated { seed, .. } = cases else { unreachable!("generated cases first") };
+    let Cases::Generated { seed, first, .. } = cases else { unreachable!("generated cases first") };
+    if let (Some(out), Some(_)) = (&out, number("PLC_FUZZ_CASE")) {
+        // One case to look at: its module goes out whether it fails or not.
+        let module = generate::module(seed, first);
+        let path = out.join(format!("{seed}-{first}.{}", module.extension()));
+        std::fs::create_dir_all(out).and_then(|()| std::fs::write(&path, &module.bytes)).expect("the case's module written");
+        println!("fuzz: case {first} of seed {seed} is {}", path.display());
+    }
     let mut runs = vec![(format!("seed {seed}"), cases)];
     // The fixed run ends with the regressions; a run of minutes or of one case does not.
     if deadline.is_none() && number("PLC_FUZZ_CASE").is_none() {

@@ -36,17 +36,17 @@ pub fn run() {
         let (module, _) = cases.module(index);
         let _ = writeln!(out, "@fuzz start {index}");
         let _ = out.flush();
-        let started = Instant::now();
         let mut outcome = case::run(&module.bytes, &mut neighbours);
-        let micros = started.elapsed().as_micros();
         let peak = case::status_bytes("VmHWM");
         if outcome.is_ok() && peak > baseline + MEMORY_GROWTH {
             outcome = Err(format!("the host's peak resident memory rose to {} MiB, {} MiB over its start", peak >> 20, (peak - baseline) >> 20));
         }
         let line = match outcome {
-            Ok(Passed::Refused(why)) => format!("pass {index} {micros} refused {}", why.replace('\n', " ")),
-            Ok(Passed::Polled { faults }) => format!("pass {index} {micros} {}", if faults > 0 { "faulted" } else { "clean" }),
-            Err(reason) => format!("fail {index} {micros} {}", reason.replace('\n', " ")),
+            Ok(Passed::Refused(why)) => format!("pass {index} 0 refused {}", why.replace('\n', " ")),
+            Ok(Passed::Polled { faults, slowest }) => {
+                format!("pass {index} {} {}", slowest.as_micros(), if faults > 0 { "faulted" } else { "clean" })
+            }
+            Err(reason) => format!("fail {index} 0 {}", reason.replace('\n', " ")),
         };
         let _ = writeln!(out, "@fuzz {line}");
         let _ = out.flush();
