@@ -88,6 +88,11 @@ typedef enum wasm_result_t {
      * boolean to an integer variable).
      */
     WASM_BAD_VARIABLE_TYPE = 4,
+    /**
+     * Tried to create a variable when the controller's variable table is full (it holds
+     * its most variables, or bytes of names). Existing variables can still be written.
+     */
+    WASM_VARIABLE_TABLE_FULL = 5,
 } wasm_result_t;
 
 /**

@@ -43,6 +43,8 @@ pub enum EnvError {
     UnknownVariable,
     /// The variable exists with another type.
     BadVariableType,
+    /// A new variable does not fit: the table has its most variables, or bytes of names.
+    VariableTableFull,
     /// Anything else, with a reason for the host's log.
     Other(String),
 }
@@ -54,6 +56,7 @@ impl EnvError {
             EnvError::AddressOutOfBounds => wasm_result_t::WASM_ADDRESS_OUT_OF_BOUNDS as i32,
             EnvError::UnknownVariable => wasm_result_t::WASM_UNKNOWN_VARIABLE as i32,
             EnvError::BadVariableType => wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32,
+            EnvError::VariableTableFull => wasm_result_t::WASM_VARIABLE_TABLE_FULL as i32,
             EnvError::Other(_) => wasm_result_t::WASM_GENERIC_ERROR as i32,
         }
     }
@@ -65,6 +68,7 @@ impl fmt::Display for EnvError {
             EnvError::AddressOutOfBounds => f.write_str("address out of bounds"),
             EnvError::UnknownVariable => f.write_str("unknown variable"),
             EnvError::BadVariableType => f.write_str("bad variable type"),
+            EnvError::VariableTableFull => f.write_str("the variable table is full"),
             EnvError::Other(reason) => f.write_str(reason),
         }
     }
@@ -96,6 +100,11 @@ pub struct LogRecord {
 pub trait Environment: std::any::Any + Send {
     /// The monotonic time since the controller started; read once at the start of each poll.
     fn elapsed(&self) -> Result<Duration, EnvError>;
+    /// The size of the input image, in bytes: the host checks every range against it before
+    /// it does any work for the program.
+    fn input_len(&self) -> usize;
+    /// The size of the output image, in bytes.
+    fn output_len(&self) -> usize;
     /// Fills `buffer` from the input image at `address`.
     fn read_input(&self, address: usize, buffer: &mut [u8]) -> Result<(), EnvError>;
     /// Fills `buffer` from the published output image at `address`.
@@ -109,6 +118,36 @@ pub trait Environment: std::any::Any + Send {
     fn get_variable(&self, name: &str) -> Result<Value, EnvError>;
     /// Creates or changes a variable; a variable's type never changes.
     fn set_variable(&mut self, name: &str, value: Value) -> Result<(), EnvError>;
+    /// How many more variables, and bytes of their names, the table takes now. The host asks
+    /// before it stages a new variable, and answers `WASM_VARIABLE_TABLE_FULL` past it. The
+    /// default sets no bound.
+    fn variable_room(&self) -> VariableRoom {
+        VariableRoom { variables: usize::MAX, name_bytes: usize::MAX }
+    }
+}
+
+/// Room left in a variable table; see [`Environment::variable_room`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariableRoom {
+    /// Variables that can still be created.
+    pub variables: usize,
+    /// Bytes of names that can still be added.
+    pub name_bytes: usize,
+}
+
+/// The bounds of an [`InMemoryEnvironment`]'s variable table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariableLimits {
+    /// The most variables. Default 4096.
+    pub variables: usize,
+    /// The most bytes of all their names together. Default 256 KiB.
+    pub name_bytes: usize,
+}
+
+impl Default for VariableLimits {
+    fn default() -> Self {
+        VariableLimits { variables: 4096, name_bytes: 256 * 1024 }
+    }
 }
 
 /// Stands in for the environment while no poll runs; refuses everything.
@@ -122,6 +161,12 @@ fn detached<T>() -> Result<T, EnvError> {
 impl Environment for Detached {
     fn elapsed(&self) -> Result<Duration, EnvError> {
         detached()
+    }
+    fn input_len(&self) -> usize {
+        0
+    }
+    fn output_len(&self) -> usize {
+        0
     }
     fn read_input(&self, _: usize, _: &mut [u8]) -> Result<(), EnvError> {
         detached()
@@ -157,6 +202,8 @@ pub struct InMemoryEnvironment {
     pub variables: BTreeMap<String, Value>,
     /// Log records, oldest first.
     pub logs: VecDeque<LogRecord>,
+    /// The bounds of the variable table.
+    pub variable_limits: VariableLimits,
 }
 
 impl InMemoryEnvironment {
@@ -176,6 +223,14 @@ fn range(address: usize, len: usize, image: usize) -> Result<std::ops::Range<usi
 impl Environment for InMemoryEnvironment {
     fn elapsed(&self) -> Result<Duration, EnvError> {
         Ok(self.elapsed)
+    }
+
+    fn input_len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    fn output_len(&self) -> usize {
+        self.outputs.len()
     }
 
     fn read_input(&self, address: usize, buffer: &mut [u8]) -> Result<(), EnvError> {
@@ -213,9 +268,21 @@ impl Environment for InMemoryEnvironment {
                 Ok(())
             }
             None => {
+                let room = self.variable_room();
+                if room.variables == 0 || room.name_bytes < name.len() {
+                    return Err(EnvError::VariableTableFull);
+                }
                 self.variables.insert(name.to_owned(), value);
                 Ok(())
             }
+        }
+    }
+
+    fn variable_room(&self) -> VariableRoom {
+        let names: usize = self.variables.keys().map(String::len).sum();
+        VariableRoom {
+            variables: self.variable_limits.variables.saturating_sub(self.variables.len()),
+            name_bytes: self.variable_limits.name_bytes.saturating_sub(names),
         }
     }
 }

@@ -2,61 +2,94 @@
 //! wasmer's `FunctionEnv`. No raw pointers and no `unsafe`: every pointer and length a guest
 //! passes is checked against its memory, and a bad one gets a result code, never a trap.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use plc_sdk::abi::{self, wasm_log_level, wasm_result_t};
 use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView};
 
-use crate::environment::{Detached, EnvError, Environment, LogRecord, Value};
+use crate::environment::{Detached, EnvError, Environment, LogRecord, Value, VariableRoom};
 
 const OK: i32 = wasm_result_t::WASM_SUCCESS as i32;
 const GENERIC: i32 = wasm_result_t::WASM_GENERIC_ERROR as i32;
 const BAD_TYPE: i32 = wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32;
 
-/// The most bytes of output one poll may stage, and the most variable writes: a guest writing
-/// in a loop gets `WASM_GENERIC_ERROR` past them instead of growing the host's memory.
-const MAX_STAGED_OUTPUT_BYTES: usize = 1 << 20;
+/// The most variable writes one poll may stage: a guest writing in a loop gets
+/// `WASM_GENERIC_ERROR` past them instead of growing the host's memory.
 const MAX_STAGED_VARIABLES: usize = 4096;
 /// Source file names longer than this are cut.
 const MAX_FILE_NAME_LEN: u64 = 1024;
 
-/// The output bytes a program has published: what goes to 0 when it faults under
-/// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero). Ranges are kept merged.
+/// The output bits a program has changed: what goes to 0 when it faults under
+/// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero). A mask per byte of the image.
 #[derive(Debug, Default)]
-pub(crate) struct OwnedOutputs(Vec<std::ops::Range<usize>>);
+pub(crate) struct OwnedOutputs(Vec<u8>);
 
 impl OwnedOutputs {
-    fn add(&mut self, range: std::ops::Range<usize>) {
-        if self.0.iter().any(|r| r.start <= range.start && range.end <= r.end) {
-            return;
+    /// Adds the bits set in `changed`, for the bytes from `address` on.
+    fn add(&mut self, address: usize, changed: impl ExactSizeIterator<Item = u8>) {
+        let end = address + changed.len();
+        if self.0.len() < end {
+            self.0.resize(end, 0);
         }
-        let (mut start, mut end) = (range.start, range.end);
-        self.0.retain(|r| {
-            let touches = r.start <= end && start <= r.end;
-            if touches {
-                start = start.min(r.start);
-                end = end.max(r.end);
-            }
-            !touches
-        });
-        self.0.push(start..end);
+        for (owned, bits) in self.0[address..end].iter_mut().zip(changed) {
+            *owned |= bits;
+        }
     }
 
-    /// Writes zeros over every owned byte.
+    /// Clears every owned bit of the published image, and only those.
     pub(crate) fn zero(&self, env: &mut dyn Environment) {
-        for range in &self.0 {
-            let _ = env.write_output(range.start, &vec![0; range.len()]);
+        let Some(first) = self.0.iter().position(|&m| m != 0) else { return };
+        let last = self.0.iter().rposition(|&m| m != 0).unwrap_or(first);
+        let mut bytes = vec![0; last + 1 - first];
+        if env.read_output(first, &mut bytes).is_err() {
+            return;
         }
+        for (byte, mask) in bytes.iter_mut().zip(&self.0[first..=last]) {
+            *byte &= !mask;
+        }
+        let _ = env.write_output(first, &bytes);
     }
 }
 
-/// A write to the output image, waiting for the poll to complete.
-#[derive(Debug, Clone, Copy)]
-struct StagedOutput {
-    address: usize,
-    start: usize,
-    len: usize,
+/// This poll's output writes: a copy of the output image and a mask of the bits written, so
+/// that every write and read-back costs in proportion to its own length.
+#[derive(Debug, Default)]
+struct StagedOutputs {
+    bytes: Vec<u8>,
+    mask: Vec<u8>,
+    /// The bytes written, as one range.
+    dirty: Option<(usize, usize)>,
+}
+
+impl StagedOutputs {
+    /// Nothing staged, for an image of `len` bytes.
+    fn reset(&mut self, len: usize) {
+        if let Some((start, end)) = self.dirty.take() {
+            self.mask[start..end].fill(0);
+        }
+        if self.bytes.len() != len {
+            self.bytes = vec![0; len];
+            self.mask = vec![0; len];
+        }
+    }
+
+    /// The staging bytes for a write of `len` bytes at `address`, marked as written.
+    fn write(&mut self, address: usize, len: usize) -> &mut [u8] {
+        let end = address + len;
+        self.mask[address..end].fill(0xff);
+        self.dirty = Some(self.dirty.map_or((address, end), |(s, e)| (s.min(address), e.max(end))));
+        &mut self.bytes[address..end]
+    }
+
+    /// Lays the staged bits over `buffer`, which holds the published bytes from `address` on.
+    fn overlay(&self, address: usize, buffer: &mut [u8]) {
+        let (bytes, mask) = (&self.bytes[address..address + buffer.len()], &self.mask[address..address + buffer.len()]);
+        for ((out, staged), mask) in buffer.iter_mut().zip(bytes).zip(mask) {
+            *out = (*out & !mask) | (staged & mask);
+        }
+    }
 }
 
 /// Everything the host functions of one instance reach.
@@ -67,9 +100,13 @@ pub(crate) struct GuestState {
     pub(crate) env: Box<dyn Environment>,
     /// The clock at the start of the poll.
     now: Result<Duration, EnvError>,
-    outputs: Vec<StagedOutput>,
-    output_bytes: Vec<u8>,
-    variables: Vec<(String, Value)>,
+    outputs: StagedOutputs,
+    variables: HashMap<String, Value>,
+    /// The room the variable table had when this poll first created a variable, less what
+    /// the poll has created since.
+    room: Option<VariableRoom>,
+    /// Whether the program was told, in the log, that the variable table is full.
+    told_full: bool,
     logs_left: u32,
     logs_dropped: u32,
     log_budget: u32,
@@ -83,9 +120,10 @@ impl GuestState {
             memory: None,
             env: Box::new(Detached),
             now: Err(EnvError::Other("no poll is running".into())),
-            outputs: Vec::new(),
-            output_bytes: Vec::new(),
-            variables: Vec::new(),
+            outputs: StagedOutputs::default(),
+            variables: HashMap::new(),
+            room: None,
+            told_full: false,
             logs_left: 0,
             logs_dropped: 0,
             log_budget,
@@ -101,29 +139,35 @@ impl GuestState {
         self.logs_dropped = 0;
     }
 
-    /// Publishes what the poll staged, in the order it was written, and adds the output bytes
-    /// it wrote to `owned`.
+    /// Publishes what the poll staged and adds the output bits it changed to `owned`.
     pub(crate) fn commit(&mut self, owned: &mut OwnedOutputs) {
-        for staged in self.outputs.drain(..) {
-            owned.add(staged.address..staged.address + staged.len);
-            let data = &self.output_bytes[staged.start..staged.start + staged.len];
-            if let Err(e) = self.env.write_output(staged.address, data) {
-                log::error!(target: &*self.program, "publishing outputs at {}: {e}", staged.address);
+        if let Some((start, end)) = self.outputs.dirty {
+            self.scratch.resize(end - start, 0);
+            match self.env.read_output(start, &mut self.scratch) {
+                Ok(()) => {
+                    let before = self.scratch.clone();
+                    self.outputs.overlay(start, &mut self.scratch);
+                    owned.add(start, before.iter().zip(&self.scratch).map(|(old, new)| old ^ new));
+                    if let Err(e) = self.env.write_output(start, &self.scratch) {
+                        log::error!(target: &*self.program, "publishing outputs at {start}: {e}");
+                    }
+                }
+                Err(e) => log::error!(target: &*self.program, "publishing outputs at {start}: {e}"),
             }
         }
-        for (name, value) in self.variables.drain(..) {
+        for (name, value) in self.variables.drain() {
             if let Err(e) = self.env.set_variable(&name, value) {
                 log::error!(target: &*self.program, "publishing variable {name}: {e}");
             }
         }
-        self.output_bytes.clear();
+        self.discard();
     }
 
     /// Drops what the poll staged: a faulted poll publishes nothing.
     pub(crate) fn discard(&mut self) {
-        self.outputs.clear();
-        self.output_bytes.clear();
+        self.outputs.reset(self.env.output_len());
         self.variables.clear();
+        self.room = None;
     }
 
     /// How many log messages the last poll had dropped.
@@ -131,13 +175,58 @@ impl GuestState {
         self.logs_dropped
     }
 
-    /// A staged variable, newest first, else the environment's.
+    /// A staged variable, else the environment's.
     fn variable(&self, name: &str) -> Result<Value, EnvError> {
-        match self.variables.iter().rev().find(|(n, _)| n == name) {
-            Some((_, value)) => Ok(*value),
+        match self.variables.get(name) {
+            Some(value) => Ok(*value),
             None => self.env.get_variable(name),
         }
     }
+
+    /// Takes room for a new variable named `name`, or says (once per instance) that the
+    /// table is full.
+    fn make_room(&mut self, name: &str) -> Result<(), EnvError> {
+        let room = self.room.get_or_insert_with(|| self.env.variable_room());
+        if room.variables > 0 && room.name_bytes >= name.len() {
+            room.variables -= 1;
+            room.name_bytes -= name.len();
+            return Ok(());
+        }
+        if !std::mem::replace(&mut self.told_full, true) {
+            log::warn!(
+                target: &*self.program,
+                "the variable table is full: `{}` and further new variables are refused (WASM_VARIABLE_TABLE_FULL)",
+                escape_controls(name)
+            );
+        }
+        Err(EnvError::VariableTableFull)
+    }
+}
+
+/// Guest text as UTF-8 (invalid sequences replaced). `kept` is what the host read of a text of
+/// `len` bytes: when it was cut, a character split by the cut is dropped, not replaced.
+fn cut_text(kept: &[u8], len: usize) -> std::borrow::Cow<'_, str> {
+    let whole = if kept.len() < len {
+        match std::str::from_utf8(kept) {
+            Err(e) if e.error_len().is_none() => &kept[..e.valid_up_to()],
+            _ => kept,
+        }
+    } else {
+        kept
+    };
+    String::from_utf8_lossy(whole)
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{1b}`, ...): a program cannot forge
+/// a line of the host's log.
+pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// Builds the import object: every intrinsic of [`abi::INTRINSICS`] that this host implements.
@@ -217,7 +306,7 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
         // Read through the scratch buffer: one allocation per string, for the record itself.
         let mut text = |(start, len): (u64, usize), max: u64| {
             state.scratch.resize(len.min(max as usize), 0);
-            view.read(start, &mut state.scratch).map(|()| String::from_utf8_lossy(&state.scratch).into_owned())
+            view.read(start, &mut state.scratch).map(|()| escape_controls(&cut_text(&state.scratch, len)).into_owned())
         };
         let (Ok(file), Ok(message)) = (text(file, MAX_FILE_NAME_LEN), text(message, abi::MAX_LOG_MESSAGE_LEN as u64)) else {
             return GENERIC;
@@ -255,11 +344,29 @@ enum Image {
     Outputs,
 }
 
+/// The image bytes `address..address + len`, if they lie inside an image of `image` bytes.
+fn image_range(address: i32, len: usize, image: usize) -> Result<usize, i32> {
+    let address = address as u32 as usize;
+    match address.checked_add(len) {
+        Some(end) if end <= image => Ok(address),
+        _ => Err(EnvError::AddressOutOfBounds.code()),
+    }
+}
+
 /// Copies `buffer_len` bytes of an image, from byte `address`, into the guest's `buffer`.
+/// Both ranges are checked before any work is done: the host's work is in proportion to
+/// what the image holds, whatever length the guest asks for.
 fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len: i32) -> i32 {
     with_memory(env, |state, view| {
         let Some((start, len)) = guest_range(view, buffer, buffer_len) else { return GENERIC };
-        let address = address as u32 as usize;
+        let size = match image {
+            Image::Inputs => state.env.input_len(),
+            Image::Outputs => state.env.output_len(),
+        };
+        let address = match image_range(address, len, size) {
+            Ok(address) => address,
+            Err(code) => return code,
+        };
         state.scratch.resize(len, 0);
         let read = match image {
             Image::Inputs => state.env.read_input(address, &mut state.scratch),
@@ -269,15 +376,8 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
             return e.code();
         }
         if let Image::Outputs = image {
-            // This poll's own writes, oldest first, on top of the published image.
-            for staged in &state.outputs {
-                let from = staged.address.max(address);
-                let to = (staged.address + staged.len).min(address + len);
-                if from < to {
-                    let src = staged.start + (from - staged.address);
-                    state.scratch[from - address..to - address].copy_from_slice(&state.output_bytes[src..src + (to - from)]);
-                }
-            }
+            // This poll's own writes on top of the published image.
+            state.outputs.overlay(address, &mut state.scratch);
         }
         if view.write(start, &state.scratch).is_err() {
             return GENERIC;
@@ -289,33 +389,13 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
 fn wasm_write_output(env: Env<'_>, address: i32, data: i32, data_len: i32) -> i32 {
     with_memory(env, |state, view| {
         let Some((start, len)) = guest_range(view, data, data_len) else { return GENERIC };
-        let address = address as u32 as usize;
-        // The range must exist in the output image.
-        state.scratch.resize(len, 0);
-        if let Err(e) = state.env.read_output(address, &mut state.scratch) {
-            return e.code();
-        }
-        if view.read(start, &mut state.scratch).is_err() {
+        let address = match image_range(address, len, state.outputs.bytes.len()) {
+            Ok(address) => address,
+            Err(code) => return code,
+        };
+        if view.read(start, state.outputs.write(address, len)).is_err() {
             return GENERIC;
         }
-        // Writing a range again replaces its staged bytes, unless a later write overlaps it.
-        let overlaps = |s: &StagedOutput| s.address < address + len && address < s.address + s.len;
-        let reuse = state
-            .outputs
-            .iter()
-            .rposition(|s| s.address == address && s.len == len)
-            .filter(|&i| !state.outputs[i + 1..].iter().any(overlaps));
-        let staged = match reuse {
-            Some(i) => state.outputs[i],
-            None if state.output_bytes.len() + len > MAX_STAGED_OUTPUT_BYTES => return GENERIC,
-            None => {
-                let staged = StagedOutput { address, start: state.output_bytes.len(), len };
-                state.output_bytes.resize(staged.start + len, 0);
-                state.outputs.push(staged);
-                staged
-            }
-        };
-        state.output_bytes[staged.start..staged.start + len].copy_from_slice(&state.scratch);
         OK
     })
 }
@@ -366,17 +446,27 @@ fn write_variable(env: Env<'_>, name: i32, name_len: i32, value: Value) -> i32 {
             Ok(name) => name,
             Err(code) => return code,
         };
-        match state.variable(name) {
+        if let Some(staged) = state.variables.get_mut(name) {
+            if !staged.same_type(&value) {
+                return BAD_TYPE;
+            }
+            *staged = value;
+            return OK;
+        }
+        if state.variables.len() >= MAX_STAGED_VARIABLES {
+            return GENERIC;
+        }
+        match state.env.get_variable(name) {
             Ok(old) if !old.same_type(&value) => return BAD_TYPE,
-            Ok(_) | Err(EnvError::UnknownVariable) => {}
+            Ok(_) => {}
+            Err(EnvError::UnknownVariable) => {
+                if let Err(e) = state.make_room(name) {
+                    return e.code();
+                }
+            }
             Err(e) => return e.code(),
         }
-        let full = state.variables.len() >= MAX_STAGED_VARIABLES;
-        match state.variables.iter_mut().rev().find(|(n, _)| n == name) {
-            Some((_, staged)) => *staged = value,
-            None if full => return GENERIC,
-            None => state.variables.push((name.to_owned(), value)),
-        }
+        state.variables.insert(name.to_owned(), value);
         OK
     })
 }

@@ -32,11 +32,13 @@
 #![deny(unsafe_code)]
 
 mod controller;
+mod engine;
 mod environment;
 mod fault;
 mod intrinsics;
 #[allow(unsafe_code)] // the Tunables trait has unsafe methods; nothing on the call path
 mod limits;
+mod metering;
 mod program;
 pub mod scheduler;
 pub mod watch;
@@ -44,7 +46,8 @@ pub mod recipe;
 mod validate;
 
 pub use controller::Controller;
-pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, KEPT_LOG_RECORDS};
+pub use engine::compile_threads;
+pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, VariableLimits, VariableRoom, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
 pub use limits::{Compiler, FaultPolicy, Limits, OutputsOnFault};
 pub use program::{Compiled, LoadError, Program, Status};

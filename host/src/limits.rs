@@ -126,6 +126,14 @@ pub struct Limits {
     pub outputs_on_fault: OutputsOnFault,
     /// The compiler.
     pub compiler: Compiler,
+    /// The most tables a module may declare; a module with more is refused at load.
+    pub tables: u32,
+    /// The most elements one table may hold: a module whose table starts larger is refused at
+    /// load, and a `table.grow` past it returns -1 to the program.
+    pub table_elements: u32,
+    /// The largest module file, in bytes, the host compiles; a larger one is refused before
+    /// compiling (and the folder watcher reads no further).
+    pub module_bytes: u64,
 }
 
 impl Default for Limits {
@@ -138,6 +146,9 @@ impl Default for Limits {
             restart_backoff_max: 64,
             outputs_on_fault: OutputsOnFault::Hold,
             compiler: Compiler::Cranelift,
+            tables: 4,
+            table_elements: 65_536,
+            module_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -149,16 +160,31 @@ impl Limits {
     }
 }
 
-/// Tunables that cap every memory at the limit and remember when a program tried to grow past it.
+/// Tunables that cap every memory and table at the limits, and remember when a program tried
+/// to grow its memory past it.
 pub(crate) struct LimitingTunables {
     base: BaseTunables,
     limit: Pages,
+    table_elements: u32,
     exceeded: Arc<AtomicBool>,
 }
 
 impl LimitingTunables {
-    pub(crate) fn new(limit: Pages, exceeded: Arc<AtomicBool>) -> Self {
-        LimitingTunables { base: BaseTunables::new(), limit, exceeded }
+    pub(crate) fn new(limit: Pages, table_elements: u32, exceeded: Arc<AtomicBool>) -> Self {
+        LimitingTunables { base: BaseTunables::new(), limit, table_elements, exceeded }
+    }
+
+    /// The requested table type with its maximum capped at the limit (a `table.grow` past it
+    /// returns -1), or the error when even its minimum is over the limit.
+    fn adjust_table(&self, requested: &TableType) -> Result<TableType, String> {
+        if requested.minimum > self.table_elements {
+            return Err(format!(
+                "a table of {} elements is over this host's limit of {}",
+                requested.minimum, self.table_elements
+            ));
+        }
+        let maximum = requested.maximum.map_or(self.table_elements, |m| m.min(self.table_elements));
+        Ok(TableType { maximum: Some(maximum), ..*requested })
     }
 
     /// The requested type with its maximum capped at the limit, or the error when even its
@@ -202,7 +228,7 @@ impl Tunables for LimitingTunables {
     }
 
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
-        self.base.create_host_table(ty, style)
+        self.base.create_host_table(&self.adjust_table(ty)?, style)
     }
 
     unsafe fn create_vm_table(
@@ -211,8 +237,9 @@ impl Tunables for LimitingTunables {
         style: &TableStyle,
         vm_definition_location: NonNull<VMTableDefinition>,
     ) -> Result<VMTable, String> {
+        let ty = self.adjust_table(ty)?;
         // SAFETY: the caller's guarantee for `vm_definition_location` is passed on unchanged.
-        unsafe { self.base.create_vm_table(ty, style, vm_definition_location) }
+        unsafe { self.base.create_vm_table(&ty, style, vm_definition_location) }
     }
 }
 

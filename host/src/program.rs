@@ -6,16 +6,15 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use plc_sdk::abi;
-use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt, Singlepass};
-use wasmer::wasmparser::Operator;
 use wasmer::{Engine, Extern, FunctionEnv, Global, Instance, InstantiationError, Module, Store, TypedFunction, Value};
-use wasmer_middlewares::Metering;
 
 use crate::environment::Environment;
 use crate::fault::{Fault, FaultKind};
 use crate::intrinsics::{self, GuestState, OwnedOutputs};
-use crate::limits::{Compiler, FaultPolicy, LimitingTunables, Limits, OutputsOnFault};
-use crate::validate::{reserved_exports, validate, Problem};
+use crate::engine::{compile, engine};
+use crate::limits::{FaultPolicy, Limits, OutputsOnFault};
+use crate::metering::{POINTS_EXHAUSTED, REMAINING_POINTS};
+use crate::validate::{validate, Problem};
 
 /// Where a program stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +66,6 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
-
-/// The globals the metering middleware adds to every instance (what its `set_remaining_points`
-/// and `get_remaining_points` look up by name on every call; looked up once here).
-const REMAINING_POINTS: &str = "wasmer_metering_remaining_points";
-const POINTS_EXHAUSTED: &str = "wasmer_metering_points_exhausted";
 
 /// The CPU budget of one instance.
 struct Meter {
@@ -142,46 +136,6 @@ impl fmt::Debug for Program {
     }
 }
 
-fn engine(limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engine {
-    let metering = Arc::new(Metering::new(limits.cpu_budget, |_: &Operator| 1));
-    let mut engine: Engine = match limits.compiler {
-        Compiler::Cranelift => {
-            let mut compiler = Cranelift::default();
-            compiler.push_middleware(metering);
-            EngineBuilder::new(compiler).into()
-        }
-        Compiler::Singlepass => {
-            let mut compiler = Singlepass::default();
-            compiler.push_middleware(metering);
-            EngineBuilder::new(compiler).into()
-        }
-    };
-    engine.set_tunables(LimitingTunables::new(limits.memory_pages(), memory_exceeded));
-    engine
-}
-
-/// Compiles a binary module, or WAT text (for fixtures), and checks its own export names;
-/// errors fit on one line.
-fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, LoadError> {
-    let one_line = |e: &dyn fmt::Display| e.to_string().lines().next().unwrap_or_default().trim().to_owned();
-    if wasm.is_empty() {
-        return Err(LoadError::Compile("not a WebAssembly module: the file is empty".into()));
-    }
-    if !wasm.starts_with(b"\0asm") {
-        let Ok(text) = std::str::from_utf8(wasm) else {
-            return Err(LoadError::Compile("not a WebAssembly module: the file does not start with \"\\0asm\"".into()));
-        };
-        let binary = wasmer::wat2wasm(text.as_bytes())
-            .map_err(|e| LoadError::Compile(format!("neither a WebAssembly binary nor valid WAT text: {}", one_line(&e))))?;
-        return compile(engine, &binary);
-    }
-    let module = Module::new(engine, wasm).map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))))?;
-    match reserved_exports(wasm) {
-        problems if problems.is_empty() => Ok(module),
-        problems => Err(LoadError::Invalid(problems)),
-    }
-}
-
 /// A program compiled and checked, not yet instantiated. Unlike a [`Program`] it can cross
 /// threads: compile on one (milliseconds), instantiate on the scan thread (microseconds).
 pub struct Compiled {
@@ -197,7 +151,7 @@ impl Compiled {
     pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Compiled, LoadError> {
         let memory_exceeded = Arc::new(AtomicBool::new(false));
         let engine = engine(&limits, memory_exceeded.clone());
-        let module = compile(&engine, wasm)?;
+        let module = compile(&engine, wasm, &limits)?;
         let problems = validate(&module, &limits);
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
@@ -399,7 +353,8 @@ impl Program {
             .collect();
         let meter = Meter::of(&instance)?;
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
-            meter.refill(&mut store, self.limits.cpu_budget)?;
+            // No refill: the start function, `plc_abi_version`, `_initialize` and `init` of an
+            // instance share the one budget it started with.
             match version.call(&mut store) {
                 Ok(abi::ABI_VERSION) => {}
                 Ok(other) => {
@@ -439,8 +394,17 @@ fn classify(error: wasmer::RuntimeError, exhausted: bool, grew: bool, limits: &L
         Fault::from_runtime(error, None)
     };
     match fault.kind {
-        FaultKind::CpuBudget => {
+        FaultKind::CpuBudget if during == abi::POLL_EXPORT => {
             fault.message = format!("{during} used all of its {} instructions (an endless loop?)", limits.cpu_budget)
+        }
+        FaultKind::CpuBudget => {
+            fault.message = format!(
+                "{during} used the last of the {} instructions a new instance has for its start function, {}, {} and {} together (an endless loop?)",
+                limits.cpu_budget,
+                abi::ABI_VERSION_EXPORT,
+                abi::REACTOR_INIT_EXPORT,
+                abi::INIT_EXPORT
+            )
         }
         FaultKind::MemoryLimit => fault.message = memory_message(limits, during),
         _ => fault.message = format!("in {during}: {}", fault.message),
@@ -462,12 +426,16 @@ impl Live {
         let mut outcome = Ok(());
         for (name, init) in std::mem::take(&mut self.init) {
             if outcome.is_ok() {
+                // What the start function and `plc_abi_version` left of the instance's first budget.
                 outcome = self.call(&init, limits, memory_exceeded, name);
             }
         }
         if outcome.is_ok() {
             let poll = self.poll.clone();
-            outcome = self.call(&poll, limits, memory_exceeded, abi::POLL_EXPORT);
+            outcome = self.meter.refill(&mut self.store, limits.cpu_budget);
+            if outcome.is_ok() {
+                outcome = self.call(&poll, limits, memory_exceeded, abi::POLL_EXPORT);
+            }
         }
 
         let state = self.env.as_mut(&mut self.store);
@@ -487,8 +455,8 @@ impl Live {
         outcome
     }
 
+    /// Calls `f` on what is left of the budget.
     fn call(&mut self, f: &TypedFunction<(), ()>, limits: &Limits, memory_exceeded: &AtomicBool, during: &str) -> Result<(), Fault> {
-        self.meter.refill(&mut self.store, limits.cpu_budget)?;
         let result = f.call(&mut self.store);
         let grew = memory_exceeded.load(Ordering::Relaxed);
         match result {

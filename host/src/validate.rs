@@ -6,6 +6,7 @@ use plc_sdk::abi::{self, ValType};
 use wasmer::{ExternType, FunctionType, Module, Type};
 
 use crate::limits::Limits;
+use crate::metering::RESERVED_PREFIX;
 
 /// One reason a module is not a valid program for this host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,8 +103,15 @@ pub fn validate(module: &Module, limits: &Limits) -> Vec<Problem> {
             _ => None,
         })
         .collect();
+    let declared = module.info().memories.len();
+    if declared > 1 {
+        problem(format!("the module declares {declared} memories: a program has exactly one"));
+    }
     match memories.first() {
         None => problem("the module exports no memory: intrinsics exchange data through the program's exported memory".into()),
+        Some(memory) if memory.shared => problem(
+            "the memory is shared: this host runs each program on one thread and refuses shared memories (and with them `memory.atomic.wait`)".into(),
+        ),
         Some(memory) if memory.minimum > limits.memory_pages() => problem(format!(
             "the memory's minimum of {} pages ({} KiB) exceeds this host's limit of {} pages ({} KiB)",
             memory.minimum.0,
@@ -116,18 +124,43 @@ pub fn validate(module: &Module, limits: &Limits) -> Vec<Problem> {
     problems
 }
 
-/// Problems with the module's own export names, read from its binary: the host adds exports
-/// named `wasmer_metering_*` for the CPU budget, so a module may not bring its own.
-pub(crate) fn reserved_exports(binary: &[u8]) -> Vec<Problem> {
+/// Problems read from the module's binary, which the compiled module no longer shows as written:
+/// its own export names (the host adds exports named `plc_meter_*` for the CPU budget, so a
+/// module may not bring its own) and its tables, counted and sized against the limits.
+pub(crate) fn binary_problems(binary: &[u8], limits: &Limits) -> Vec<Problem> {
     use wasmer::wasmparser::{Parser, Payload};
     let mut problems = Vec::new();
+    let mut tables = 0u64;
     for payload in Parser::new(0).parse_all(binary) {
-        let Ok(Payload::ExportSection(exports)) = payload else { continue };
-        for export in exports.into_iter().flatten() {
-            if export.name.starts_with("wasmer_metering_") {
-                problems.push(Problem(format!("export `{}`: names starting with `wasmer_metering_` are reserved for the host", export.name)));
+        match payload {
+            Ok(Payload::ExportSection(exports)) => {
+                for export in exports.into_iter().flatten() {
+                    if export.name.starts_with(RESERVED_PREFIX) {
+                        problems.push(Problem(format!(
+                            "export `{}`: names starting with `{RESERVED_PREFIX}` are reserved for the host",
+                            export.name
+                        )));
+                    }
+                }
             }
+            Ok(Payload::TableSection(section)) => {
+                for table in section.into_iter().flatten() {
+                    tables += 1;
+                    if table.ty.initial > u64::from(limits.table_elements) {
+                        problems.push(Problem(format!(
+                            "table {} starts with {} elements, over this host's limit of {}",
+                            tables - 1,
+                            table.ty.initial,
+                            limits.table_elements
+                        )));
+                    }
+                }
+            }
+            _ => {}
         }
+    }
+    if tables > u64::from(limits.tables) {
+        problems.push(Problem(format!("the module declares {tables} tables, over this host's limit of {}", limits.tables)));
     }
     problems
 }

@@ -116,7 +116,7 @@ fn every_problem_is_reported_at_once() {
 #[test]
 fn the_hosts_metering_export_names_are_reserved() {
     let wat = r#"(module (memory (export "memory") 1) (func (export "poll"))
-        (global (export "wasmer_metering_remaining_points") (mut i64) (i64.const 0)))"#;
+        (global (export "plc_meter_remaining_points") (mut i64) (i64.const 0)))"#;
     match Program::new("sneaky", wat.as_bytes(), Limits::default()) {
         Err(LoadError::Invalid(p)) => assert!(p[0].to_string().contains("reserved for the host"), "{p:?}"),
         other => panic!("{other:?}"),

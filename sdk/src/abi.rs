@@ -59,17 +59,21 @@ pub enum wasm_result_t {
     /// Tried to read/write a variable using the wrong type (e.g. you tried to write a
     /// boolean to an integer variable).
     WASM_BAD_VARIABLE_TYPE = 4,
+    /// Tried to create a variable when the controller's variable table is full (it holds
+    /// its most variables, or bytes of names). Existing variables can still be written.
+    WASM_VARIABLE_TABLE_FULL = 5,
 }
 
 /// cbindgen:ignore
 impl wasm_result_t {
     /// Every result code of this ABI version, in numeric order.
-    pub const ALL: [wasm_result_t; 5] = [
+    pub const ALL: [wasm_result_t; 6] = [
         Self::WASM_SUCCESS,
         Self::WASM_GENERIC_ERROR,
         Self::WASM_ADDRESS_OUT_OF_BOUNDS,
         Self::WASM_UNKNOWN_VARIABLE,
         Self::WASM_BAD_VARIABLE_TYPE,
+        Self::WASM_VARIABLE_TABLE_FULL,
     ];
 
     /// The code as it crosses the boundary.
@@ -85,6 +89,7 @@ impl wasm_result_t {
             2 => Some(Self::WASM_ADDRESS_OUT_OF_BOUNDS),
             3 => Some(Self::WASM_UNKNOWN_VARIABLE),
             4 => Some(Self::WASM_BAD_VARIABLE_TYPE),
+            5 => Some(Self::WASM_VARIABLE_TABLE_FULL),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@ use crate::abi::wasm_result_t;
 
 /// Why a call to the controller failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Error {
     /// `WASM_GENERIC_ERROR`: an unspecified error (a bad pointer or name, a log budget spent).
     Generic,
@@ -15,6 +16,8 @@ pub enum Error {
     UnknownVariable,
     /// `WASM_BAD_VARIABLE_TYPE`: the variable exists with another type.
     BadVariableType,
+    /// `WASM_VARIABLE_TABLE_FULL`: a new variable does not fit in the controller's table.
+    VariableTableFull,
     /// A code this version of the SDK does not know, from a newer controller.
     Unknown(i32),
 }
@@ -27,6 +30,7 @@ impl Error {
             Error::AddressOutOfBounds => wasm_result_t::WASM_ADDRESS_OUT_OF_BOUNDS as i32,
             Error::UnknownVariable => wasm_result_t::WASM_UNKNOWN_VARIABLE as i32,
             Error::BadVariableType => wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32,
+            Error::VariableTableFull => wasm_result_t::WASM_VARIABLE_TABLE_FULL as i32,
             Error::Unknown(code) => code,
         }
     }
@@ -40,6 +44,7 @@ pub(crate) fn check(code: i32) -> Result<(), Error> {
         Some(wasm_result_t::WASM_ADDRESS_OUT_OF_BOUNDS) => Err(Error::AddressOutOfBounds),
         Some(wasm_result_t::WASM_UNKNOWN_VARIABLE) => Err(Error::UnknownVariable),
         Some(wasm_result_t::WASM_BAD_VARIABLE_TYPE) => Err(Error::BadVariableType),
+        Some(wasm_result_t::WASM_VARIABLE_TABLE_FULL) => Err(Error::VariableTableFull),
         None => Err(Error::Unknown(code)),
     }
 }
@@ -51,6 +56,7 @@ impl fmt::Display for Error {
             Error::AddressOutOfBounds => f.write_str("IO address out of bounds"),
             Error::UnknownVariable => f.write_str("unknown variable"),
             Error::BadVariableType => f.write_str("variable has another type"),
+            Error::VariableTableFull => f.write_str("the variable table is full"),
             Error::Unknown(code) => write!(f, "unknown result code {code}"),
         }
     }
