@@ -70,6 +70,9 @@ fn setup(wasm: &[u8]) -> (Limits, Box<dyn Environment>) {
         restart_backoff_max: 0,
         outputs_on_fault: rng.pick(&[OutputsOnFault::Hold, OutputsOnFault::Zero]),
         compiler: rng.pick(&[Compiler::Cranelift, Compiler::Singlepass]),
+        tables: rng.pick(&[1, 4, 4]),
+        table_elements: rng.pick(&[1024, 65_536]),
+        module_bytes: 1 << 20,
         ..Limits::default()
     };
     // Images from none to the 1 MiB the CLI allows; the healthy programs use bytes 0 and 1.

@@ -94,13 +94,14 @@ fn intrinsic_imports() -> String {
 }
 
 /// Memory types of the export `memory`, against the test limit of 16 pages: with a maximum
-/// under it, without one (so `memory.grow` meets the host's limit), shared (needs threads),
-/// and one time in sixteen over the limit (refused at load). Only wasm-smith's modules (`smith`)
-/// may have an empty or a shared one: a shaped module's data needs a page.
+/// under it, without one (so `memory.grow` meets the host's limit), at the limit; one time in
+/// sixteen over it (refused at load). Only wasm-smith's modules (`smith`) may have an empty
+/// one (a shaped module's data needs a page) or, rarely, a shared one (needs threads).
 fn memory_type(rng: &mut Rng, smith: bool) -> &'static str {
-    match rng.below(16) {
-        0 => "17",
-        _ if smith => rng.pick(&["1 4", "1", "0 16", "2", "1 8 shared"]),
+    match rng.below(32) {
+        0 | 1 => "17",
+        2 if smith => "1 8 shared",
+        _ if smith => rng.pick(&["1 4", "1", "0 16", "2", "16"]),
         _ => rng.pick(&["1 4", "1", "1 16", "2", "16"]),
     }
 }
@@ -115,6 +116,8 @@ fn smith(rng: &mut Rng) -> Vec<u8> {
     let config = wasm_smith::Config {
         available_imports: Some(wasmer::wat2wasm(format!("(module {})", intrinsic_imports()).as_bytes()).unwrap().into_owned()),
         exports: Some(wasmer::wat2wasm(exports.as_bytes()).unwrap().into_owned()),
+        // A start function that traps refuses the module at load: one in four may have one.
+        allow_start_export: rng.one_in(4),
         bulk_memory_enabled: true,
         reference_types_enabled: true,
         threads_enabled: shared || rng.one_in(4),
@@ -143,8 +146,8 @@ fn smith(rng: &mut Rng) -> Vec<u8> {
         max_data_segments: 4,
         max_element_segments: 4,
         max_elements: 32,
-        // One memory of its own besides `memory`, sometimes over the limit.
-        max_memories: 2,
+        // One module in eight has a memory besides `memory` (which the host refuses).
+        max_memories: usize::from(rng.one_in(8)),
         max_memory32_bytes: 2 << 20,
         max_tables: 2,
         max_table_elements: rng.pick(&[16, 1000, 100_000]),
