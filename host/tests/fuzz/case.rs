@@ -113,7 +113,11 @@ fn polls(wasm: &[u8], neighbours: &mut Neighbours) -> Result<Passed, String> {
         let took = started.elapsed();
         slowest = slowest.max(took);
         if took > bound {
-            return Err(format!("scan {scan}: the poll took {took:?}, over the {bound:?} a budget of {CPU_BUDGET} points allows ({polled:?})"));
+            let how = match &polled {
+                Ok(()) => "it returned".to_owned(),
+                Err(f) => format!("{:?}: {}, a backtrace of {} frames", f.kind, f.message, f.backtrace.len()),
+            };
+            return Err(format!("scan {scan}: the poll took {took:?}, over the {bound:?} a budget of {CPU_BUDGET} points allows ({how})"));
         }
         faults += u32::from(polled.is_err());
         after.poll(&mut env).map_err(|f| format!("scan {scan}: healthy1 faulted: {f}"))?;

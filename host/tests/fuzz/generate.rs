@@ -169,34 +169,46 @@ fn interesting(rng: &mut Rng) -> i64 {
     }
 }
 
-/// An i32 operand that may follow the loop counter `$i`, so a loop walks pointers or lengths.
-fn operand(rng: &mut Rng, in_loop: bool) -> String {
-    match in_loop && rng.one_in(2) {
-        true => format!("(i32.add (i32.const {}) (i32.mul (local.get $i) (i32.const {})))", interesting(rng), rng.pick(&[1, 4, 255, 4096, 65536])),
-        false => format!("(i32.const {})", interesting(rng)),
+/// How a statement draws its i32 operands.
+#[derive(Clone, Copy)]
+struct Operands {
+    /// In a loop: an operand may follow the loop counter `$i`, so a loop walks pointers or lengths.
+    in_loop: bool,
+    /// Every operand small or a round size (up to all of memory and of an image): the statement
+    /// mostly succeeds and the host does the work, where random operands mostly fail at once.
+    plausible: bool,
+}
+
+impl Operands {
+    /// One operand.
+    fn draw(self, rng: &mut Rng) -> String {
+        if self.plausible {
+            return format!("(i32.const {})", rng.pick(&[0, 0, 16, 4096, 65536, 1 << 20]));
+        }
+        match self.in_loop && rng.one_in(2) {
+            true => format!("(i32.add (i32.const {}) (i32.mul (local.get $i) (i32.const {})))", interesting(rng), rng.pick(&[1, 4, 255, 4096, 65536])),
+            false => format!("(i32.const {})", interesting(rng)),
+        }
     }
 }
 
-/// One statement of a shaped `poll`: a call of a random intrinsic, or a bulk-memory or table
-/// instruction.
+/// One statement of a shaped `poll`: a call of a random intrinsic (five times in eight), or a
+/// bulk-memory or table instruction; one in three with plausible operands.
 fn statement(rng: &mut Rng, in_loop: bool) -> String {
+    let o = Operands { in_loop, plausible: rng.one_in(3) };
     match rng.below(8) {
-        0 => format!("(memory.fill {} {} {})", operand(rng, in_loop), operand(rng, false), operand(rng, in_loop)),
-        1 => format!("(memory.copy {} {} {})", operand(rng, in_loop), operand(rng, in_loop), operand(rng, in_loop)),
-        2 => format!("(drop (memory.grow {}))", operand(rng, in_loop)),
-        3 => format!("(drop (table.grow $t (ref.null func) {}))", operand(rng, in_loop)),
-        4 => format!("(table.fill $t {} (ref.null func) {})", operand(rng, false), operand(rng, in_loop)),
+        0 => format!("(memory.fill {} {} {})", o.draw(rng), o.draw(rng), o.draw(rng)),
+        1 => format!("(memory.copy {} {} {})", o.draw(rng), o.draw(rng), o.draw(rng)),
+        2 => format!("(drop (memory.grow {}))", o.draw(rng)),
+        3 => format!("(drop (table.grow $t (ref.null func) {}))", o.draw(rng)),
+        4 => format!("(table.fill $t {} (ref.null func) {})", o.draw(rng), o.draw(rng)),
         _ => {
             let intrinsic = rng.pick(INTRINSICS);
-            // One call in three is plausible: every pointer and length small or a round size,
-            // mostly inside memory and the images, so that the host does the work.
-            let plausible = rng.one_in(3);
             let args: Vec<_> = intrinsic
                 .params
                 .iter()
                 .map(|ty| match ty {
-                    ValType::I32 if plausible => format!("(i32.const {})", rng.pick(&[0, 1, 16, 255, 4096, 65536])),
-                    ValType::I32 => operand(rng, in_loop),
+                    ValType::I32 => o.draw(rng),
                     ValType::F64 => format!("(f64.const {})", rng.pick(&["0", "-0", "nan", "inf", "-inf", "1e308", "42.5"])),
                 })
                 .collect();
