@@ -36,7 +36,7 @@ fn budget(c: &mut Criterion) {
         let limits = Limits { cpu_budget: BUDGET, ..Limits::default() };
         let wasm = endless(body);
         let mut program = Program::new(name, wasm.as_bytes(), limits.clone()).unwrap();
-        let mut env: Box<dyn plc_host::Environment> = Box::new(InMemoryEnvironment::new(0, 0));
+        let mut env = InMemoryEnvironment::new(0, 0);
         // Time per point, in ns: criterion's time per iteration divided by the budget.
         group.bench_function(name, |b| {
             b.iter(|| {

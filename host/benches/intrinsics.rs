@@ -35,10 +35,10 @@ fn calls_module(name: &str, params: &str, args: &str) -> String {
     )
 }
 
-fn environment() -> Box<dyn Environment> {
+fn environment() -> InMemoryEnvironment {
     let mut env = InMemoryEnvironment::new(16, 16);
     env.variables.insert("counter".into(), Value::Int(7));
-    Box::new(env)
+    env
 }
 
 /// A bare wasmer instance of `wat` without imports (default engine, no metering, no checks);

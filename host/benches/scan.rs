@@ -41,7 +41,7 @@ fn scan(c: &mut Criterion) {
         let limits = Limits { compiler: Compiler::Singlepass, ..Limits::default() };
         for i in 0..n {
             let compiled = Compiled::new(format!("p{i}"), small_program(i).as_bytes(), limits.clone()).unwrap();
-            controller.add(compiled.instantiate().unwrap());
+            controller.add(compiled.instantiate().unwrap()).unwrap();
         }
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| b.iter(|| assert!(controller.scan().is_empty())));
     }
@@ -80,7 +80,7 @@ fn compile(c: &mut Criterion) {
     for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
         let limits = Limits { compiler, ..Limits::default() };
         let mut controller = Controller::new(InMemoryEnvironment::new(2, 2));
-        controller.add(Compiled::new("tank", wasm, limits.clone()).unwrap().instantiate().unwrap());
+        controller.add(Compiled::new("tank", wasm, limits.clone()).unwrap().instantiate().unwrap()).unwrap();
         group.bench_function(compiler.to_string(), |b| {
             b.iter(|| {
                 let program = Compiled::new("tank", wasm, limits.clone()).unwrap().instantiate().unwrap();

@@ -1,27 +1,80 @@
-//! A controller: several programs scanned in order against one environment.
+//! The controller: programs scanned in order against one environment, and every operator
+//! action on them, honoured between two scans.
 
-use std::any::Any;
+use std::time::Duration;
 
-use crate::environment::Environment;
+use crate::compiled::Compiled;
+use crate::environment::{Environment, InMemoryEnvironment};
 use crate::fault::Fault;
 use crate::program::Program;
+use crate::snapshot::{ProgramSnapshot, Snapshot};
+use crate::supervisor::Status;
+use crate::watch::Change;
 
-/// Programs polled in order, once per scan, against one shared environment.
-pub struct Controller {
+/// Why an operator action on a program was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ControlError {
+    /// No program of that name.
+    UnknownProgram(String),
+    /// A program of that name is already loaded (names are the key of online change).
+    DuplicateName(String),
+    /// The new instance could not be made ready; the program stays as it was.
+    Instantiation(String),
+}
+
+impl std::fmt::Display for ControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ControlError::UnknownProgram(name) => write!(f, "no program named `{name}`"),
+            ControlError::DuplicateName(name) => write!(f, "a program named `{name}` is already loaded"),
+            ControlError::Instantiation(reason) => write!(f, "cannot be instantiated: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ControlError {}
+
+/// What applying a [`Change`] from the folder watcher did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Applied {
+    /// The program was added or swapped in.
+    Loaded(String),
+    /// The new version was refused; `running` says whether a version of it still runs.
+    Rejected {
+        /// The program's name.
+        name: String,
+        /// Why, on one line.
+        reason: String,
+        /// Whether an older version runs on.
+        running: bool,
+    },
+    /// The program was removed (`false`: there was none of that name).
+    Removed(String, bool),
+}
+
+/// Programs polled in order, once per scan, against one shared environment `E`.
+pub struct Controller<E: Environment = InMemoryEnvironment> {
     programs: Vec<Program>,
-    env: Box<dyn Environment>,
+    env: E,
     scans: u64,
 }
 
-impl Controller {
+impl<E: Environment> Controller<E> {
     /// A controller with no programs yet.
-    pub fn new(env: impl Environment) -> Self {
-        Controller { programs: Vec::new(), env: Box::new(env), scans: 0 }
+    pub fn new(env: E) -> Self {
+        Controller { programs: Vec::new(), env, scans: 0 }
     }
 
-    /// Adds a program; it is polled after those added before it.
-    pub fn add(&mut self, program: Program) {
+    /// Adds a program, polled after those added before it; refused when a program of the same
+    /// name is loaded.
+    pub fn add(&mut self, program: Program) -> Result<(), ControlError> {
+        if self.program(program.name()).is_some() {
+            return Err(ControlError::DuplicateName(program.name().to_owned()));
+        }
         self.programs.push(program);
+        Ok(())
     }
 
     /// Swaps in a program for the one of the same name (keeping its place in the scan order),
@@ -40,6 +93,68 @@ impl Controller {
         self.programs.len() != before
     }
 
+    /// Stops the program of that name (its outputs hold) until it is started again.
+    pub fn stop(&mut self, name: &str) -> Result<(), ControlError> {
+        self.program_mut(name)?.stop();
+        Ok(())
+    }
+
+    /// Starts a stopped or faulted program from a fresh instance; a running one runs on.
+    pub fn start(&mut self, name: &str) -> Result<(), ControlError> {
+        let program = self.program_mut(name)?;
+        if program.status() == Status::Running {
+            return Ok(());
+        }
+        program.restart().map_err(|fault| ControlError::Instantiation(fault.to_string()))
+    }
+
+    /// Restarts the program of that name from a fresh instance, as loaded.
+    pub fn restart(&mut self, name: &str) -> Result<(), ControlError> {
+        self.program_mut(name)?.restart().map_err(|fault| ControlError::Instantiation(fault.to_string()))
+    }
+
+    /// Applies a change from the folder watcher: instantiates and swaps in a new version,
+    /// reports a refused one (the running version stays), removes a deleted one. Logs what it
+    /// did.
+    pub fn apply(&mut self, change: Change) -> Applied {
+        let (name, reason) = match change {
+            Change::Load(compiled) => match self.load(compiled) {
+                Ok(name) => {
+                    log::info!("online change: {name} loaded");
+                    return Applied::Loaded(name);
+                }
+                Err(rejected) => rejected,
+            },
+            Change::Rejected { name, reason } => (name, reason),
+            Change::Removed { name } => {
+                let removed = self.remove(&name);
+                if removed {
+                    log::info!("online change: {name} removed");
+                }
+                return Applied::Removed(name, removed);
+            }
+        };
+        let running = self.program(&name).is_some();
+        if running {
+            log::warn!("online change: {name} rejected, the running version stays: {reason}");
+        } else {
+            log::warn!("online change: {name} rejected: {reason}");
+        }
+        Applied::Rejected { name, reason, running }
+    }
+
+    /// Instantiates `compiled` and swaps it in: its name, or its name and why not.
+    fn load(&mut self, compiled: Compiled) -> Result<String, (String, String)> {
+        let name = compiled.name().to_owned();
+        match compiled.instantiate() {
+            Ok(program) => {
+                self.replace(program);
+                Ok(name)
+            }
+            Err(e) => Err((name, e.to_string())),
+        }
+    }
+
     /// One scan: polls every running program in order. Returns the faults of this scan, by
     /// program index; the other programs were polled regardless.
     pub fn scan(&mut self) -> Vec<(usize, Fault)> {
@@ -52,8 +167,8 @@ impl Controller {
     /// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero) puts its outputs in that safe
     /// state; the others hold theirs.
     pub fn shutdown(&mut self) {
-        for program in &mut self.programs {
-            program.safe_outputs(&mut *self.env);
+        for program in &self.programs {
+            program.safe_outputs(&mut self.env);
         }
     }
 
@@ -67,13 +182,41 @@ impl Controller {
         &self.programs
     }
 
-    /// The environment, if it is an `E`.
-    pub fn env<E: Environment>(&self) -> Option<&E> {
-        (&*self.env as &dyn Any).downcast_ref()
+    /// The program of that name.
+    pub fn program(&self, name: &str) -> Option<&Program> {
+        self.programs.iter().find(|p| p.name() == name)
     }
 
-    /// The environment, if it is an `E`, to change between scans.
-    pub fn env_mut<E: Environment>(&mut self) -> Option<&mut E> {
-        (&mut *self.env as &mut dyn Any).downcast_mut()
+    fn program_mut(&mut self, name: &str) -> Result<&mut Program, ControlError> {
+        self.programs.iter_mut().find(|p| p.name() == name).ok_or_else(|| ControlError::UnknownProgram(name.to_owned()))
+    }
+
+    /// The environment.
+    pub fn env(&self) -> &E {
+        &self.env
+    }
+
+    /// The environment, to change between scans (inputs, the clock).
+    pub fn env_mut(&mut self) -> &mut E {
+        &mut self.env
+    }
+
+    /// What an observer sees now: the programs, the images and the variables.
+    pub fn snapshot(&self, elapsed: Duration) -> Snapshot {
+        let image = |len: usize, read: &dyn Fn(&mut [u8]) -> bool| {
+            let mut bytes = vec![0; len];
+            if read(&mut bytes) { bytes } else { Vec::new() }
+        };
+        let env = &self.env;
+        let mut variables = Vec::new();
+        env.for_each_variable(&mut |name, value| variables.push((name.to_owned(), value)));
+        Snapshot {
+            scans: self.scans,
+            elapsed,
+            programs: self.programs.iter().map(ProgramSnapshot::of).collect(),
+            inputs: image(env.input_len(), &|b| env.read_input(0, b).is_ok()),
+            outputs: image(env.output_len(), &|b| env.read_output(0, b).is_ok()),
+            variables,
+        }
     }
 }

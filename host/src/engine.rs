@@ -8,9 +8,10 @@ use std::sync::{Arc, OnceLock};
 use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt, Singlepass};
 use wasmer::{Engine, Module};
 
-use crate::limits::{Compiler, LimitingTunables, Limits};
+use crate::limits::{Compiler, Limits};
+use crate::tunables::LimitingTunables;
 use crate::metering::Metering;
-use crate::program::LoadError;
+use crate::compiled::LoadError;
 use crate::validate::binary_problems;
 
 /// An engine for one program: its compiler with the CPU meter, and tunables that cap its

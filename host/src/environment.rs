@@ -97,7 +97,7 @@ pub struct LogRecord {
 /// The host adds the transaction around it: inputs are read, never changed, during a poll;
 /// output and variable writes are staged and handed to [`write_output`](Self::write_output)
 /// and [`set_variable`](Self::set_variable) only when the poll completes without a fault.
-pub trait Environment: std::any::Any + Send {
+pub trait Environment: Send + 'static {
     /// The monotonic time since the controller started; read once at the start of each poll.
     fn elapsed(&self) -> Result<Duration, EnvError>;
     /// The size of the input image, in bytes: the host checks every range against it before
@@ -124,6 +124,9 @@ pub trait Environment: std::any::Any + Send {
     fn variable_room(&self) -> VariableRoom {
         VariableRoom { variables: usize::MAX, name_bytes: usize::MAX }
     }
+    /// Calls `f` with every variable, for snapshots (`Controller::snapshot`). The default
+    /// lists none.
+    fn for_each_variable(&self, _f: &mut dyn FnMut(&str, Value)) {}
 }
 
 /// Room left in a variable table; see [`Environment::variable_room`].
@@ -147,41 +150,6 @@ pub struct VariableLimits {
 impl Default for VariableLimits {
     fn default() -> Self {
         VariableLimits { variables: 4096, name_bytes: 256 * 1024 }
-    }
-}
-
-/// Stands in for the environment while no poll runs; refuses everything.
-#[derive(Debug, Default)]
-pub(crate) struct Detached;
-
-fn detached<T>() -> Result<T, EnvError> {
-    Err(EnvError::Other("no poll is running".into()))
-}
-
-impl Environment for Detached {
-    fn elapsed(&self) -> Result<Duration, EnvError> {
-        detached()
-    }
-    fn input_len(&self) -> usize {
-        0
-    }
-    fn output_len(&self) -> usize {
-        0
-    }
-    fn read_input(&self, _: usize, _: &mut [u8]) -> Result<(), EnvError> {
-        detached()
-    }
-    fn read_output(&self, _: usize, _: &mut [u8]) -> Result<(), EnvError> {
-        detached()
-    }
-    fn write_output(&mut self, _: usize, _: &[u8]) -> Result<(), EnvError> {
-        detached()
-    }
-    fn get_variable(&self, _: &str) -> Result<Value, EnvError> {
-        detached()
-    }
-    fn set_variable(&mut self, _: &str, _: Value) -> Result<(), EnvError> {
-        detached()
     }
 }
 
@@ -275,6 +243,12 @@ impl Environment for InMemoryEnvironment {
                 self.variables.insert(name.to_owned(), value);
                 Ok(())
             }
+        }
+    }
+
+    fn for_each_variable(&self, f: &mut dyn FnMut(&str, Value)) {
+        for (name, value) in &self.variables {
+            f(name, *value);
         }
     }
 

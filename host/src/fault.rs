@@ -2,11 +2,15 @@
 
 use std::fmt;
 
+use plc_sdk::abi;
 use wasmer::sys::vm::TrapCode;
 use wasmer::RuntimeError;
 
+use crate::limits::Limits;
+
 /// What kind of fault a program had.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FaultKind {
     /// A wasm trap: `unreachable` (a Rust panic ends in one), an out-of-bounds access, a
     /// division by zero, a stack overflow, ...
@@ -15,8 +19,12 @@ pub enum FaultKind {
     CpuBudget,
     /// The program tried to grow its memory past its limit.
     MemoryLimit,
-    /// The module's start function, `init` or `plc_abi_version` failed, or the program speaks
-    /// another ABI version.
+    /// The instance could not be made ready, outside the program's own code: wasmer refused
+    /// to instantiate the module (e.g. a memory or table over the limits), the CPU meter could
+    /// not be read or set, `poll` was missing, or the program speaks another ABI version. A
+    /// trap or an exhausted budget in the start function, `plc_abi_version`, `_initialize` or
+    /// `init` is a [`Trap`](Self::Trap) or [`CpuBudget`](Self::CpuBudget) fault that names
+    /// the function.
     Instantiation,
     /// Any other error from the runtime.
     Other,
@@ -83,3 +91,43 @@ impl fmt::Display for Fault {
 }
 
 impl std::error::Error for Fault {}
+
+/// A fault from a runtime error during `during` (`poll`, `init`, the start function, ...):
+/// `exhausted` says whether the CPU budget ran out (`None`: unknown, there is no instance
+/// to ask), `grew` whether the memory hit its limit.
+pub(crate) fn classify(error: RuntimeError, exhausted: Option<bool>, grew: bool, limits: &Limits, during: &str) -> Fault {
+    let mut fault = if exhausted == Some(true) {
+        Fault::from_runtime(error, Some(FaultKind::CpuBudget))
+    } else if grew {
+        Fault::from_runtime(error, Some(FaultKind::MemoryLimit))
+    } else {
+        Fault::from_runtime(error, None)
+    };
+    match fault.kind {
+        FaultKind::CpuBudget if during == abi::POLL_EXPORT => {
+            fault.message = format!("{during} used all of its {} instructions (an endless loop?)", limits.cpu_budget)
+        }
+        FaultKind::CpuBudget => {
+            fault.message = format!(
+                "{during} used the last of the {} instructions a new instance has for its start function, {}, {} and {} together (an endless loop?)",
+                limits.cpu_budget,
+                abi::ABI_VERSION_EXPORT,
+                abi::REACTOR_INIT_EXPORT,
+                abi::INIT_EXPORT
+            )
+        }
+        FaultKind::MemoryLimit => fault.message = memory_message(limits, during),
+        _ => fault.message = format!("in {during}: {}", fault.message),
+    }
+    // Without an instance the budget cannot be read, and running out of it traps as
+    // `unreachable` does: say both.
+    if exhausted.is_none() && fault.kind == FaultKind::Trap(TrapCode::UnreachableCodeReached) {
+        fault.message.push_str(&format!(" (or it used all of its {} instructions)", limits.cpu_budget));
+    }
+    fault
+}
+
+/// The message of a [`FaultKind::MemoryLimit`] fault.
+pub(crate) fn memory_message(limits: &Limits, during: &str) -> String {
+    format!("{during} tried to grow memory past the limit of {} KiB", limits.memory_pages().bytes().0 / 1024)
+}

@@ -1,15 +1,16 @@
-//! The host side of the ABI: one function per intrinsic, reaching the program's state through
-//! wasmer's `FunctionEnv`. No raw pointers and no `unsafe`: every pointer and length a guest
-//! passes is checked against its memory, and a bad one gets a result code, never a trap.
+//! The host side of the ABI: one function per intrinsic, reaching the poll's transaction
+//! through wasmer's `FunctionEnv` and the environment lent for the poll. Every pointer and
+//! length a guest passes is checked against its memory, and a bad one gets a result code,
+//! never a trap.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use plc_sdk::abi::{self, wasm_log_level, wasm_result_t};
 use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView};
 
-use crate::environment::{Detached, EnvError, Environment, LogRecord, Value, VariableRoom};
+use crate::environment::{EnvError, Environment, LogRecord, Value};
+use crate::lend::Lent;
+use crate::transaction::Transaction;
 
 const OK: i32 = wasm_result_t::WASM_SUCCESS as i32;
 const GENERIC: i32 = wasm_result_t::WASM_GENERIC_ERROR as i32;
@@ -21,185 +22,19 @@ const MAX_STAGED_VARIABLES: usize = 4096;
 /// Source file names longer than this are cut.
 const MAX_FILE_NAME_LEN: u64 = 1024;
 
-/// The output bits a program has changed: what goes to 0 when it faults under
-/// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero). A mask per byte of the image.
-#[derive(Debug, Default)]
-pub(crate) struct OwnedOutputs(Vec<u8>);
-
-impl OwnedOutputs {
-    /// Adds the bits set in `changed`, for the bytes from `address` on.
-    fn add(&mut self, address: usize, changed: impl ExactSizeIterator<Item = u8>) {
-        let end = address + changed.len();
-        if self.0.len() < end {
-            self.0.resize(end, 0);
-        }
-        for (owned, bits) in self.0[address..end].iter_mut().zip(changed) {
-            *owned |= bits;
-        }
-    }
-
-    /// Clears every owned bit of the published image, and only those.
-    pub(crate) fn zero(&self, env: &mut dyn Environment) {
-        let Some(first) = self.0.iter().position(|&m| m != 0) else { return };
-        let last = self.0.iter().rposition(|&m| m != 0).unwrap_or(first);
-        let mut bytes = vec![0; last + 1 - first];
-        if env.read_output(first, &mut bytes).is_err() {
-            return;
-        }
-        for (byte, mask) in bytes.iter_mut().zip(&self.0[first..=last]) {
-            *byte &= !mask;
-        }
-        let _ = env.write_output(first, &bytes);
-    }
-}
-
-/// This poll's output writes: a copy of the output image and a mask of the bits written, so
-/// that every write and read-back costs in proportion to its own length.
-#[derive(Debug, Default)]
-struct StagedOutputs {
-    bytes: Vec<u8>,
-    mask: Vec<u8>,
-    /// The bytes written, as one range.
-    dirty: Option<(usize, usize)>,
-}
-
-impl StagedOutputs {
-    /// Nothing staged, for an image of `len` bytes.
-    fn reset(&mut self, len: usize) {
-        if let Some((start, end)) = self.dirty.take() {
-            self.mask[start..end].fill(0);
-        }
-        if self.bytes.len() != len {
-            self.bytes = vec![0; len];
-            self.mask = vec![0; len];
-        }
-    }
-
-    /// The staging bytes for a write of `len` bytes at `address`, marked as written.
-    fn write(&mut self, address: usize, len: usize) -> &mut [u8] {
-        let end = address + len;
-        self.mask[address..end].fill(0xff);
-        self.dirty = Some(self.dirty.map_or((address, end), |(s, e)| (s.min(address), e.max(end))));
-        &mut self.bytes[address..end]
-    }
-
-    /// Lays the staged bits over `buffer`, which holds the published bytes from `address` on.
-    fn overlay(&self, address: usize, buffer: &mut [u8]) {
-        let (bytes, mask) = (&self.bytes[address..address + buffer.len()], &self.mask[address..address + buffer.len()]);
-        for ((out, staged), mask) in buffer.iter_mut().zip(bytes).zip(mask) {
-            *out = (*out & !mask) | (staged & mask);
-        }
-    }
-}
-
 /// Everything the host functions of one instance reach.
 pub(crate) struct GuestState {
-    pub(crate) program: Arc<str>,
+    /// The environment, while a poll runs.
+    pub(crate) lent: Lent,
+    /// The program's exported memory, once instantiated.
     pub(crate) memory: Option<Memory>,
-    /// The environment, handed in for the duration of a poll; [`Detached`] otherwise.
-    pub(crate) env: Box<dyn Environment>,
-    /// The clock at the start of the poll.
-    now: Result<Duration, EnvError>,
-    outputs: StagedOutputs,
-    variables: HashMap<String, Value>,
-    /// The room the variable table had when this poll first created a variable, less what
-    /// the poll has created since.
-    room: Option<VariableRoom>,
-    /// Whether the program was told, in the log, that the variable table is full.
-    told_full: bool,
-    logs_left: u32,
-    logs_dropped: u32,
-    log_budget: u32,
-    scratch: Vec<u8>,
+    /// The poll in progress, or the last one.
+    pub(crate) tx: Transaction,
 }
 
 impl GuestState {
     pub(crate) fn new(program: Arc<str>, log_budget: u32) -> Self {
-        GuestState {
-            program,
-            memory: None,
-            env: Box::new(Detached),
-            now: Err(EnvError::Other("no poll is running".into())),
-            outputs: StagedOutputs::default(),
-            variables: HashMap::new(),
-            room: None,
-            told_full: false,
-            logs_left: 0,
-            logs_dropped: 0,
-            log_budget,
-            scratch: Vec::new(),
-        }
-    }
-
-    /// Starts a transaction: reads the clock once and clears what an earlier poll staged.
-    pub(crate) fn begin(&mut self) {
-        self.now = self.env.elapsed();
-        self.discard();
-        self.logs_left = self.log_budget;
-        self.logs_dropped = 0;
-    }
-
-    /// Publishes what the poll staged and adds the output bits it changed to `owned`.
-    pub(crate) fn commit(&mut self, owned: &mut OwnedOutputs) {
-        if let Some((start, end)) = self.outputs.dirty {
-            self.scratch.resize(end - start, 0);
-            match self.env.read_output(start, &mut self.scratch) {
-                Ok(()) => {
-                    let before = self.scratch.clone();
-                    self.outputs.overlay(start, &mut self.scratch);
-                    owned.add(start, before.iter().zip(&self.scratch).map(|(old, new)| old ^ new));
-                    if let Err(e) = self.env.write_output(start, &self.scratch) {
-                        log::error!(target: &*self.program, "publishing outputs at {start}: {e}");
-                    }
-                }
-                Err(e) => log::error!(target: &*self.program, "publishing outputs at {start}: {e}"),
-            }
-        }
-        for (name, value) in self.variables.drain() {
-            if let Err(e) = self.env.set_variable(&name, value) {
-                log::error!(target: &*self.program, "publishing variable {name}: {e}");
-            }
-        }
-        self.discard();
-    }
-
-    /// Drops what the poll staged: a faulted poll publishes nothing.
-    pub(crate) fn discard(&mut self) {
-        self.outputs.reset(self.env.output_len());
-        self.variables.clear();
-        self.room = None;
-    }
-
-    /// How many log messages the last poll had dropped.
-    pub(crate) fn logs_dropped(&self) -> u32 {
-        self.logs_dropped
-    }
-
-    /// A staged variable, else the environment's.
-    fn variable(&self, name: &str) -> Result<Value, EnvError> {
-        match self.variables.get(name) {
-            Some(value) => Ok(*value),
-            None => self.env.get_variable(name),
-        }
-    }
-
-    /// Takes room for a new variable named `name`, or says (once per instance) that the
-    /// table is full.
-    fn make_room(&mut self, name: &str) -> Result<(), EnvError> {
-        let room = self.room.get_or_insert_with(|| self.env.variable_room());
-        if room.variables > 0 && room.name_bytes >= name.len() {
-            room.variables -= 1;
-            room.name_bytes -= name.len();
-            return Ok(());
-        }
-        if !std::mem::replace(&mut self.told_full, true) {
-            log::warn!(
-                target: &*self.program,
-                "the variable table is full: `{}` and further new variables are refused (WASM_VARIABLE_TABLE_FULL)",
-                escape_controls(name)
-            );
-        }
-        Err(EnvError::VariableTableFull)
+        GuestState { lent: Lent::default(), memory: None, tx: Transaction::new(program, log_budget) }
     }
 }
 
@@ -269,13 +104,15 @@ fn guest_range(view: &MemoryView<'_>, ptr: i32, len: i32) -> Option<(u64, usize)
     (start + u64::from(len) <= view.data_size()).then_some((start, len as usize))
 }
 
-/// Runs `f` with the state and a view of the guest's memory; `GENERIC` when there is no
-/// memory yet (an intrinsic called from the start function).
-fn with_memory(mut env: Env<'_>, f: impl FnOnce(&mut GuestState, &MemoryView<'_>) -> i32) -> i32 {
+/// Runs `f` with the poll's transaction, the lent environment and a view of the guest's
+/// memory; `GENERIC` outside a poll (an intrinsic called from the start function: there is
+/// no memory to talk through yet).
+fn with_memory(mut env: Env<'_>, f: impl FnOnce(&mut Transaction, &mut dyn Environment, &MemoryView<'_>) -> i32) -> i32 {
     let (state, store) = env.data_and_store_mut();
     let Some(memory) = state.memory.clone() else { return GENERIC };
+    let Some(world) = state.lent.get() else { return GENERIC };
     let view = memory.view(&store);
-    f(state, &view)
+    f(&mut state.tx, world, &view)
 }
 
 /// Reads a variable name from guest memory into `buf`.
@@ -287,9 +124,9 @@ fn read_name<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8; ab
 }
 
 fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, message: i32, message_len: i32) -> i32 {
-    with_memory(env, |state, view| {
-        if state.logs_left == 0 {
-            state.logs_dropped += 1;
+    with_memory(env, |tx, env, view| {
+        if tx.logs_left == 0 {
+            tx.logs_dropped += 1;
             return GENERIC;
         }
         let level = match wasm_log_level::from_code(level) {
@@ -305,14 +142,14 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
         };
         // Read through the scratch buffer: one allocation per string, for the record itself.
         let mut text = |(start, len): (u64, usize), max: u64| {
-            state.scratch.resize(len.min(max as usize), 0);
-            view.read(start, &mut state.scratch).map(|()| escape_controls(&cut_text(&state.scratch, len)).into_owned())
+            tx.scratch.resize(len.min(max as usize), 0);
+            view.read(start, &mut tx.scratch).map(|()| escape_controls(&cut_text(&tx.scratch, len)).into_owned())
         };
         let (Ok(file), Ok(message)) = (text(file, MAX_FILE_NAME_LEN), text(message, abi::MAX_LOG_MESSAGE_LEN as u64)) else {
             return GENERIC;
         };
-        state.logs_left -= 1;
-        let record = LogRecord { program: state.program.clone(), level, file, line: line.max(0) as u32, message };
+        tx.logs_left -= 1;
+        let record = LogRecord { program: tx.program.clone(), level, file, line: line.max(0) as u32, message };
         let logger = log::logger();
         let metadata = log::Metadata::builder().level(level).target(&record.program).build();
         if logger.enabled(&metadata) {
@@ -325,7 +162,7 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
                     .build(),
             );
         }
-        state.env.log(record);
+        env.log(record);
         OK
     })
 }
@@ -357,29 +194,29 @@ fn image_range(address: i32, len: usize, image: usize) -> Result<usize, i32> {
 /// Both ranges are checked before any work is done: the host's work is in proportion to
 /// what the image holds, whatever length the guest asks for.
 fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len: i32) -> i32 {
-    with_memory(env, |state, view| {
+    with_memory(env, |tx, env, view| {
         let Some((start, len)) = guest_range(view, buffer, buffer_len) else { return GENERIC };
         let size = match image {
-            Image::Inputs => state.env.input_len(),
-            Image::Outputs => state.env.output_len(),
+            Image::Inputs => env.input_len(),
+            Image::Outputs => env.output_len(),
         };
         let address = match image_range(address, len, size) {
             Ok(address) => address,
             Err(code) => return code,
         };
-        state.scratch.resize(len, 0);
+        tx.scratch.resize(len, 0);
         let read = match image {
-            Image::Inputs => state.env.read_input(address, &mut state.scratch),
-            Image::Outputs => state.env.read_output(address, &mut state.scratch),
+            Image::Inputs => env.read_input(address, &mut tx.scratch),
+            Image::Outputs => env.read_output(address, &mut tx.scratch),
         };
         if let Err(e) = read {
             return e.code();
         }
         if let Image::Outputs = image {
             // This poll's own writes on top of the published image.
-            state.outputs.overlay(address, &mut state.scratch);
+            tx.outputs.overlay(address, &mut tx.scratch);
         }
-        if view.write(start, &state.scratch).is_err() {
+        if view.write(start, &tx.scratch).is_err() {
             return GENERIC;
         }
         OK
@@ -387,13 +224,13 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
 }
 
 fn wasm_write_output(env: Env<'_>, address: i32, data: i32, data_len: i32) -> i32 {
-    with_memory(env, |state, view| {
+    with_memory(env, |tx, _, view| {
         let Some((start, len)) = guest_range(view, data, data_len) else { return GENERIC };
-        let address = match image_range(address, len, state.outputs.bytes.len()) {
+        let address = match image_range(address, len, tx.outputs.bytes.len()) {
             Ok(address) => address,
             Err(code) => return code,
         };
-        if view.read(start, state.outputs.write(address, len)).is_err() {
+        if view.read(start, tx.outputs.write(address, len)).is_err() {
             return GENERIC;
         }
         OK
@@ -401,8 +238,8 @@ fn wasm_write_output(env: Env<'_>, address: i32, data: i32, data_len: i32) -> i3
 }
 
 fn wasm_current_time(env: Env<'_>, secs: i32, nanos: i32) -> i32 {
-    with_memory(env, |state, view| {
-        let now = match &state.now {
+    with_memory(env, |tx, _, view| {
+        let now = match &tx.now {
             Ok(now) => *now,
             Err(e) => return e.code(),
         };
@@ -419,13 +256,13 @@ fn wasm_current_time(env: Env<'_>, secs: i32, nanos: i32) -> i32 {
 
 /// Reads a variable and, if it has the wanted type, writes its bytes to `value`.
 fn read_variable(env: Env<'_>, name: i32, name_len: i32, value: i32, encode: fn(Value) -> Option<([u8; 8], usize)>) -> i32 {
-    with_memory(env, |state, view| {
+    with_memory(env, |tx, env, view| {
         let mut buf = [0; abi::MAX_VARIABLE_NAME_LEN as usize];
         let name = match read_name(view, name, name_len, &mut buf) {
             Ok(name) => name,
             Err(code) => return code,
         };
-        let found = match state.variable(name) {
+        let found = match tx.variable(env, name) {
             Ok(found) => found,
             Err(e) => return e.code(),
         };
@@ -440,33 +277,33 @@ fn read_variable(env: Env<'_>, name: i32, name_len: i32, value: i32, encode: fn(
 
 /// Stages a variable write after checking that it keeps the variable's type.
 fn write_variable(env: Env<'_>, name: i32, name_len: i32, value: Value) -> i32 {
-    with_memory(env, |state, view| {
+    with_memory(env, |tx, env, view| {
         let mut buf = [0; abi::MAX_VARIABLE_NAME_LEN as usize];
         let name = match read_name(view, name, name_len, &mut buf) {
             Ok(name) => name,
             Err(code) => return code,
         };
-        if let Some(staged) = state.variables.get_mut(name) {
+        if let Some(staged) = tx.variables.get_mut(name) {
             if !staged.same_type(&value) {
                 return BAD_TYPE;
             }
             *staged = value;
             return OK;
         }
-        if state.variables.len() >= MAX_STAGED_VARIABLES {
+        if tx.variables.len() >= MAX_STAGED_VARIABLES {
             return GENERIC;
         }
-        match state.env.get_variable(name) {
+        match env.get_variable(name) {
             Ok(old) if !old.same_type(&value) => return BAD_TYPE,
             Ok(_) => {}
             Err(EnvError::UnknownVariable) => {
-                if let Err(e) = state.make_room(name) {
+                if let Err(e) = tx.make_room(env, name) {
                     return e.code();
                 }
             }
             Err(e) => return e.code(),
         }
-        state.variables.insert(name.to_owned(), value);
+        tx.variables.insert(name.to_owned(), value);
         OK
     })
 }

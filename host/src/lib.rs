@@ -5,7 +5,7 @@
 //! memory bomb faults that program only, and the host and every other program keep running.
 //!
 //! ```
-//! use plc_host::{Environment, InMemoryEnvironment, Limits, Program};
+//! use plc_host::{InMemoryEnvironment, Limits, Program};
 //!
 //! let wasm = br#"(module
 //!     (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
@@ -13,9 +13,8 @@
 //!     (data (i32.const 0) "\2a")
 //!     (func (export "poll") (drop (call $write (i32.const 0) (i32.const 0) (i32.const 1)))))"#;
 //! let mut program = Program::new("answer", wasm, Limits::default()).unwrap();
-//! let mut env: Box<dyn Environment> = Box::new(InMemoryEnvironment::new(0, 1));
+//! let mut env = InMemoryEnvironment::new(0, 1);
 //! program.poll(&mut env).unwrap();
-//! let env = (&*env as &dyn std::any::Any).downcast_ref::<InMemoryEnvironment>().unwrap();
 //! assert_eq!(env.outputs, [42]);
 //! ```
 //!
@@ -25,30 +24,46 @@
 //!   compiler) and its [`Fault`]s.
 //! - [`Environment`]: the seam to the IO backend, the clock and the variable table;
 //!   [`InMemoryEnvironment`] for tests and the CLI.
-//! - [`Controller`]: programs scanned in order against one environment; [`scheduler`]: the fixed
-//!   cycle and its statistics; [`watch`]: online change from a folder.
+//! - [`Controller`]: the whole controller: programs scanned in order against one environment,
+//!   and every operator action (add, replace, remove, stop, start, restart, a change from the
+//!   folder watcher) honoured between two scans; [`Snapshot`]s of it. [`remote`]: the seam
+//!   through which other threads send it commands and read its snapshots without ever
+//!   blocking a scan. [`scheduler`]: the fixed cycle and its statistics; [`watch`]: online
+//!   change from a folder.
 //! - [`recipe`]: behaviour recipes, pass by pass.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+mod compiled;
 mod controller;
 mod engine;
 mod environment;
 mod fault;
+mod instance;
 mod intrinsics;
-#[allow(unsafe_code)] // the Tunables trait has unsafe methods; nothing on the call path
+mod lend;
 mod limits;
 mod metering;
 mod program;
-pub mod scheduler;
-pub mod watch;
 pub mod recipe;
+pub mod remote;
+pub mod scheduler;
+mod snapshot;
+mod stats;
+mod supervisor;
+mod transaction;
+mod tunables;
 mod validate;
+pub mod watch;
 
-pub use controller::Controller;
+pub use compiled::{Compiled, LoadError};
+pub use controller::{Applied, ControlError, Controller};
 pub use engine::compile_threads;
 pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, VariableLimits, VariableRoom, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
 pub use limits::{Compiler, FaultPolicy, Limits, OutputsOnFault};
-pub use program::{Compiled, LoadError, Program, Status};
+pub use program::Program;
+pub use snapshot::{ProgramSnapshot, Snapshot};
+pub use stats::ProgramStats;
+pub use supervisor::Status;
 pub use validate::{validate, Problem};

@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::environment::{Environment, InMemoryEnvironment, Value};
+use crate::environment::{InMemoryEnvironment, Value};
 use crate::program::Program;
 
-/// A recipe: passes run in order against one program.
+/// A recipe: passes run in order against one program, or several polled in order.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recipe {
@@ -102,11 +102,11 @@ impl Recipe {
                 problem: format!("the recipe is for the programs {:?}, in this order, not {names:?}", self.programs),
             });
         }
-        let mut env: Box<dyn Environment> = Box::new(InMemoryEnvironment::default());
+        let mut env = InMemoryEnvironment::default();
         for (index, pass) in self.passes.iter().enumerate() {
             let fail = |problem: String| Failure { pass: index + 1, elapsed: pass.elapsed, problem };
             {
-                let mem = in_memory(&mut env);
+                let mem = &mut env;
                 mem.elapsed = pass.elapsed;
                 mem.inputs.clone_from(&pass.inputs);
                 mem.outputs = vec![0; pass.expected_outputs.len()];
@@ -119,7 +119,7 @@ impl Recipe {
                 let name = program.name().to_owned();
                 program.poll(&mut env).map_err(|fault| fail(format!("{name} faulted: {fault}")))?;
             }
-            let mem = in_memory(&mut env);
+            let mem = &env;
             if mem.outputs != pass.expected_outputs {
                 return Err(fail(format!("outputs are {:?}, expected {:?}", mem.outputs, pass.expected_outputs)));
             }
@@ -135,10 +135,6 @@ impl Recipe {
         }
         Ok(())
     }
-}
-
-fn in_memory(env: &mut Box<dyn Environment>) -> &mut InMemoryEnvironment {
-    (&mut **env as &mut dyn std::any::Any).downcast_mut().expect("the recipe's own environment")
 }
 
 /// Each expected message must be contained in a distinct logged message, and every logged

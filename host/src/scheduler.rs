@@ -33,7 +33,7 @@ impl CycleStats {
         self.cycles += 1;
         self.last = scan;
         self.max = self.max.max(scan);
-        self.total += scan;
+        self.total = self.total.saturating_add(scan);
         self.jitter = self.jitter.max(lateness);
         self.overruns += u64::from(overrun);
     }
@@ -43,14 +43,36 @@ impl CycleStats {
 /// than `previous` and not already past at `now`. A late scan skips the deadlines it missed
 /// instead of scanning in a burst to catch up; the schedule stays on the same grid, so it never
 /// drifts. Returns the deadline and whether deadlines were skipped (an overrun).
+///
+/// Never panics: a deadline past the end of what an [`Instant`] can hold becomes the latest
+/// one it can hold.
 pub fn next_deadline(start: Instant, cycle: Duration, previous: Instant, now: Instant) -> (Instant, bool) {
-    let next = previous + cycle;
+    let next = later(previous, cycle);
     if next >= now || cycle.is_zero() {
         return (next, false);
     }
     let behind = now.duration_since(start).as_nanos() / cycle.as_nanos();
-    let skip_to = start + cycle * u32::try_from(behind + 1).unwrap_or(u32::MAX);
+    let offset = (behind + 1).checked_mul(cycle.as_nanos()).and_then(nanos);
+    let skip_to = offset.map_or_else(|| later(now, cycle), |offset| later(start, offset));
     (skip_to, true)
+}
+
+/// `t + d`, or the latest instant near it that can be held.
+fn later(t: Instant, d: Duration) -> Instant {
+    let mut d = d;
+    // Halving finds a representable sum within 64 + 30 steps.
+    loop {
+        if let Some(sum) = t.checked_add(d) {
+            return sum;
+        }
+        d /= 2;
+    }
+}
+
+/// A count of nanoseconds as a `Duration`, if it fits.
+fn nanos(n: u128) -> Option<Duration> {
+    let secs = u64::try_from(n / 1_000_000_000).ok()?;
+    Some(Duration::new(secs, (n % 1_000_000_000) as u32))
 }
 
 /// Runs scans on a fixed cycle: `wait` until the deadline, scan, `done`.
@@ -74,10 +96,10 @@ impl Scheduler {
     pub fn wait(&mut self) -> Duration {
         let now = Instant::now();
         if self.deadline > now {
-            std::thread::sleep(self.deadline - now);
+            std::thread::sleep(self.deadline.saturating_duration_since(now));
         }
         self.woke = Instant::now();
-        self.woke - self.start
+        self.woke.saturating_duration_since(self.start)
     }
 
     /// Records the scan that began at the last `wait` and sets the next deadline.
@@ -85,7 +107,7 @@ impl Scheduler {
         let now = Instant::now();
         let (next, overrun) = next_deadline(self.start, self.cycle, self.deadline, now);
         let lateness = self.woke.saturating_duration_since(self.deadline);
-        self.stats.record(now - self.woke, lateness, overrun);
+        self.stats.record(now.saturating_duration_since(self.woke), lateness, overrun);
         self.deadline = next;
     }
 
@@ -114,6 +136,22 @@ mod tests {
         let t0 = Instant::now();
         // A scan from 2 ms that ends at 5.3 ms: 3, 4 and 5 ms are missed; next is 6 ms.
         assert_eq!(next_deadline(t0, MS, t0 + 2 * MS, t0 + 5 * MS + MS * 3 / 10), (t0 + 6 * MS, true));
+    }
+
+    #[test]
+    fn no_cycle_makes_it_panic_and_a_far_behind_schedule_does_not_burst() {
+        let t0 = Instant::now();
+        for cycle in [Duration::MAX, Duration::from_secs(u64::MAX / 2), Duration::from_secs(1 << 40), Duration::ZERO] {
+            let (next, overrun) = next_deadline(t0, cycle, t0, t0 + MS);
+            assert!(next >= t0 && !overrun, "{cycle:?}");
+        }
+        // A 1 ns cycle 5 s behind: more missed deadlines than a u32 counts. The next deadline
+        // is still after now (no burst) and on the grid.
+        let now = t0 + Duration::from_secs(5) + Duration::from_nanos(3);
+        assert_eq!(next_deadline(t0, Duration::from_nanos(1), t0, now), (now + Duration::from_nanos(1), true));
+        let mut scheduler = Scheduler::new(Duration::MAX);
+        scheduler.done();
+        assert_eq!(scheduler.stats().cycles, 1);
     }
 
     #[test]

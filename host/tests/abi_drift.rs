@@ -56,7 +56,7 @@ fn the_seed_example_imports_only_wasm_log() {
     let mut program = load("seed_log", &wasm);
     let mut env = env(0, 0);
     program.poll(&mut env).unwrap();
-    let logs = &mem(&mut env).logs;
+    let logs = &env.logs;
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].message, "Polling");
     assert!(logs[0].file.ends_with("seed_log.c"), "{}", logs[0].file);
@@ -70,12 +70,12 @@ fn the_host_runs_both_twins_alike() {
     for (name, wasm) in [("rust", rust_guest("guest-abi-all")), ("c", c_test_guest("abi_all"))] {
         let mut program = load(name, &wasm);
         let mut env = env(2, 3);
-        mem(&mut env).inputs = vec![7, 9];
+        env.inputs = vec![7, 9];
         for scan in 0..3u64 {
-            mem(&mut env).elapsed = std::time::Duration::from_millis(10 * scan);
+            env.elapsed = std::time::Duration::from_millis(10 * scan);
             program.poll(&mut env).unwrap_or_else(|f| panic!("{name}: {f}"));
         }
-        let m = mem(&mut env);
+        let m = &env;
         assert_eq!(m.outputs, [7, 9, 1], "{name}");
         assert_eq!(m.variables.get("count"), Some(&Value::Int(3)), "{name}");
         assert_eq!(m.variables.get("ratio"), Some(&Value::Double(1.5)), "{name}");
@@ -100,9 +100,9 @@ fn initialisers_run_once_in_order_before_the_first_poll() {
     let mut program = load("inits", wat.as_bytes());
     let mut env = env(0, 1);
     program.poll(&mut env).unwrap();
-    assert_eq!(mem(&mut env).outputs, [11]); // (1 * 10) + 1: _initialize, init, poll
+    assert_eq!(env.outputs, [11]); // (1 * 10) + 1: _initialize, init, poll
     program.poll(&mut env).unwrap();
-    assert_eq!(mem(&mut env).outputs, [12], "the initialisers ran once");
+    assert_eq!(env.outputs, [12], "the initialisers ran once");
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn wasi_libc_in_reactor_mode_runs_without_its_io() {
     let mut program = load("wasi", &wasm);
     let mut env = env(0, 3);
     program.poll(&mut env).unwrap();
-    assert_eq!(mem(&mut env).outputs, *b"clp");
+    assert_eq!(env.outputs, *b"clp");
 
     let stdio = wasi_reactor_guest("wasi_stdio");
     match plc_host::Program::new("stdio", &stdio, plc_host::Limits::default()) {

@@ -16,7 +16,7 @@ fn run_beside_healthy(faulty_wasm: &[u8], mode: u8, scans: u8) -> plc_host::Faul
     let mut faulty = Program::new("faulty", faulty_wasm, test_limits()).unwrap();
     let mut healthy = load("healthy", healthy(4).as_bytes());
     let mut env = env(1, 8);
-    mem(&mut env).inputs[0] = mode;
+    env.inputs[0] = mode;
     let mut first_fault = None;
     for scan in 1..=scans {
         if let Err(fault) = faulty.poll(&mut env) {
@@ -24,11 +24,11 @@ fn run_beside_healthy(faulty_wasm: &[u8], mode: u8, scans: u8) -> plc_host::Faul
             first_fault = Some(fault);
         }
         healthy.poll(&mut env).unwrap();
-        let m = mem(&mut env);
+        let m = &env;
         assert_eq!(m.outputs[4], scan, "the healthy program scanned");
         assert_eq!(m.variables.get("healthy4"), Some(&Value::Int(scan.into())));
     }
-    let m = mem(&mut env);
+    let m = &env;
     assert_eq!(m.outputs[0], 0, "a faulted poll publishes no output");
     assert_eq!(m.variables.get("faults.scans"), None, "a faulted poll publishes no variable");
     assert_eq!(faulty.status(), Status::Faulted);
@@ -47,9 +47,9 @@ fn a_panic_is_logged_and_faults_only_its_program() {
 fn the_panic_message_reaches_the_log_with_file_and_line() {
     let mut program = Program::new("faulty", &rust_guest("guest-faults"), test_limits()).unwrap();
     let mut env = env(1, 1);
-    mem(&mut env).inputs[0] = 1;
+    env.inputs[0] = 1;
     program.poll(&mut env).unwrap_err();
-    let record = mem(&mut env).logs.back().cloned().expect("the panic was logged");
+    let record = env.logs.back().cloned().expect("the panic was logged");
     assert_eq!(record.level, log::Level::Error);
     assert!(record.message.contains("boom at scan 1"), "{}", record.message);
     assert!(record.file.ends_with("lib.rs"), "{}", record.file);
@@ -152,7 +152,7 @@ fn restart_policy_runs_a_fresh_instance_after_each_fault() {
     let limits = Limits { on_fault: FaultPolicy::Restart, restart_backoff_max: 0, ..test_limits() };
     let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
     let mut env = env(1, 1);
-    mem(&mut env).inputs[0] = 1; // panic on every scan
+    env.inputs[0] = 1; // panic on every scan
     // Far more panics than the 16-byte shadow-stack leak per trap would survive in one instance.
     for n in 1..=5000u64 {
         let fault = program.poll(&mut env).unwrap_err();
@@ -160,10 +160,10 @@ fn restart_policy_runs_a_fresh_instance_after_each_fault() {
         assert_eq!(program.status(), Status::Running);
     }
     assert_eq!(program.faults(), 5000);
-    mem(&mut env).inputs[0] = 0;
+    env.inputs[0] = 0;
     program.poll(&mut env).unwrap();
     // A fresh instance: the program's own state started again from Default.
-    assert_eq!(mem(&mut env).outputs[0], 1);
+    assert_eq!(env.outputs[0], 1);
     assert_eq!(program.polls(), 1);
 }
 
@@ -171,15 +171,15 @@ fn restart_policy_runs_a_fresh_instance_after_each_fault() {
 fn a_stopped_program_restarts_on_request() {
     let mut program = Program::new("faulty", &rust_guest("guest-faults"), test_limits()).unwrap();
     let mut env = env(1, 1);
-    mem(&mut env).inputs[0] = 2;
+    env.inputs[0] = 2;
     program.poll(&mut env).unwrap_err();
     assert_eq!(program.status(), Status::Faulted);
     program.poll(&mut env).unwrap(); // skipped
     assert_eq!(program.faults(), 1);
-    mem(&mut env).inputs[0] = 0;
+    env.inputs[0] = 0;
     program.restart().unwrap();
     program.poll(&mut env).unwrap();
-    assert_eq!((program.status(), mem(&mut env).outputs[0]), (Status::Running, 1));
+    assert_eq!((program.status(), env.outputs[0]), (Status::Running, 1));
 }
 
 #[test]
@@ -187,16 +187,16 @@ fn restarts_back_off_while_the_faults_go_on() {
     let limits = Limits { on_fault: FaultPolicy::Restart, restart_backoff_max: 8, ..test_limits() };
     let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
     let mut env = env(1, 1);
-    mem(&mut env).inputs[0] = 1;
+    env.inputs[0] = 1;
     let faulted: Vec<bool> = (0..30).map(|_| program.poll(&mut env).is_err()).collect();
     // Sat out after each fault: 0, 1, 3, 7, then 8, 8, ... polls.
     let at: Vec<usize> = faulted.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect();
     assert_eq!(at, [0, 1, 3, 7, 15, 24]);
-    mem(&mut env).inputs[0] = 0;
+    env.inputs[0] = 0;
     // 3 polls of the last backoff (8, from poll 25) are still to sit out: then 6 good ones.
     (0..9).for_each(|_| program.poll(&mut env).unwrap());
     assert_eq!(program.polls(), 6);
-    mem(&mut env).inputs[0] = 1;
+    env.inputs[0] = 1;
     program.poll(&mut env).unwrap_err();
     program.poll(&mut env).unwrap_err();
     assert_eq!(program.faults(), 8, "a good poll resets the backoff");
@@ -208,14 +208,14 @@ fn outputs_go_to_zero_on_a_fault_when_asked() {
         let limits = Limits { outputs_on_fault: policy, ..test_limits() };
         let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits).unwrap();
         let mut env = env(1, 2);
-        mem(&mut env).outputs[1] = 0xaa; // not the program's: never touched
+        env.outputs[1] = 0xaa; // not the program's: never touched
         for _ in 0..3 {
             program.poll(&mut env).unwrap();
         }
-        assert_eq!(mem(&mut env).outputs, [3, 0xaa]);
-        mem(&mut env).inputs[0] = 2;
+        assert_eq!(env.outputs, [3, 0xaa]);
+        env.inputs[0] = 2;
         program.poll(&mut env).unwrap_err();
-        assert_eq!(mem(&mut env).outputs, [expected, 0xaa], "{policy}");
+        assert_eq!(env.outputs, [expected, 0xaa], "{policy}");
     }
 }
 
@@ -232,8 +232,8 @@ fn singlepass_programs_fault_the_same_way() {
         let mut program = Program::new("faulty", &rust_guest("guest-faults"), limits.clone()).unwrap();
         let mut env = env(1, 1);
         program.poll(&mut env).unwrap();
-        assert_eq!(mem(&mut env).outputs[0], 1);
-        mem(&mut env).inputs[0] = mode;
+        assert_eq!(env.outputs[0], 1);
+        env.inputs[0] = mode;
         assert_eq!(program.poll(&mut env).unwrap_err().kind, kind, "mode {mode}");
     }
 }

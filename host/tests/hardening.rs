@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use plc_host::{Compiler, Environment, FaultKind, Limits, LoadError, OutputsOnFault, Program, Status, Value, VariableLimits};
+use plc_host::{Compiler, Environment, InMemoryEnvironment, FaultKind, Limits, LoadError, OutputsOnFault, Program, Status, Value, VariableLimits};
 use plc_sdk::abi::wasm_result_t;
 use support::*;
 
@@ -25,8 +25,8 @@ fn refused(wat: &str, limits: Limits) -> String {
 }
 
 /// The i32 the poll stored little-endian in output bytes 0..4.
-fn output_i32(env: &mut Box<dyn Environment>) -> i32 {
-    i32::from_le_bytes(mem(env).outputs[..4].try_into().unwrap())
+fn output_i32(env: &mut InMemoryEnvironment) -> i32 {
+    i32::from_le_bytes(env.outputs[..4].try_into().unwrap())
 }
 
 const WRITE: &str = r#"(import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))"#;
@@ -189,9 +189,8 @@ fn an_image_read_past_the_image_is_refused_before_any_work() {
             (drop (call $write (i32.const 0) (i32.const 0) (i32.const 4)))))"#;
     let mut program = load_with(wat, Limits { memory_bytes: 32 << 20, ..Limits::default() });
     let recording = Recording { inner: plc_host::InMemoryEnvironment::new(16, 16), largest_read: AtomicUsize::new(0) };
-    let mut env: Box<dyn Environment> = Box::new(recording);
-    program.poll(&mut env).unwrap();
-    let recording = (&*env as &dyn std::any::Any).downcast_ref::<Recording>().unwrap();
+    let mut recording = recording;
+    program.poll(&mut recording).unwrap();
     let codes = i32::from_le_bytes(recording.inner.outputs[..4].try_into().unwrap());
     assert_eq!(codes, 2000 * wasm_result_t::WASM_ADDRESS_OUT_OF_BOUNDS as i32, "every read refused with code 2");
     let largest = recording.largest_read.load(Ordering::Relaxed);
@@ -220,7 +219,7 @@ fn staged_outputs_of_alternating_lengths_all_land() {
     let mut env = env(0, 3);
     program.poll(&mut env).unwrap();
     // Last i = 99,999 (odd: a 2-byte write of 0x869f): byte 0 = 0x9f, byte 1 = 0x86.
-    assert_eq!(mem(&mut env).outputs, [0x9f, 0x86, 0], "every write and read-back succeeded");
+    assert_eq!(env.outputs, [0x9f, 0x86, 0], "every write and read-back succeeded");
 }
 
 #[test]
@@ -242,7 +241,7 @@ fn the_variable_table_is_bounded_and_says_so() {
             (drop (call $write (i32.const 0) (i32.const 0) (i32.const 4)))))"#;
     let mut program = load_with(wat, Limits::default());
     let mut env = env(0, 4);
-    mem(&mut env).variable_limits = VariableLimits { variables: 25, name_bytes: 1 << 20 };
+    env.variable_limits = VariableLimits { variables: 25, name_bytes: 1 << 20 };
     let mut codes = Vec::new();
     for _ in 0..4 {
         program.poll(&mut env).unwrap();
@@ -250,13 +249,13 @@ fn the_variable_table_is_bounded_and_says_so() {
     }
     let full = wasm_result_t::WASM_VARIABLE_TABLE_FULL as i32;
     assert_eq!(codes, [0, 0, full, full]);
-    assert_eq!(mem(&mut env).variables.len(), 25, "the table holds its limit and no more");
+    assert_eq!(env.variables.len(), 25, "the table holds its limit and no more");
     // The names bound too: 5 bytes each, room for 3.
     let mut program = load_with(wat, Limits::default());
     let mut small = support::env(0, 4);
-    mem(&mut small).variable_limits = VariableLimits { variables: 1000, name_bytes: 15 };
+    small.variable_limits = VariableLimits { variables: 1000, name_bytes: 15 };
     program.poll(&mut small).unwrap();
-    assert_eq!((output_i32(&mut small), mem(&mut small).variables.len()), (full, 3));
+    assert_eq!((output_i32(&mut small), small.variables.len()), (full, 3));
 }
 
 #[test]
@@ -286,10 +285,10 @@ fn zero_on_fault_clears_only_the_bits_the_program_changed() {
         a.poll(&mut env).unwrap();
         b.poll(&mut env).unwrap();
     }
-    assert_eq!(mem(&mut env).outputs[0], 0x81);
-    mem(&mut env).inputs[0] = 1;
+    assert_eq!(env.outputs[0], 0x81);
+    env.inputs[0] = 1;
     a.poll(&mut env).unwrap_err();
-    assert_eq!(mem(&mut env).outputs[0], 0x80, "A's bit 0 is cleared, B's bit 7 stays");
+    assert_eq!(env.outputs[0], 0x80, "A's bit 0 is cleared, B's bit 7 stays");
 }
 
 #[test]
@@ -353,7 +352,7 @@ fn guest_log_text_cannot_forge_log_lines() {
         (func (export "poll") (drop (call $log (i32.const 2) (i32.const 0) (i32.const 15) (i32.const 1) (i32.const 100) (i32.const 34)))))"#;
     let mut env = env(0, 0);
     load_with(wat, Limits::default()).poll(&mut env).unwrap();
-    let record = mem(&mut env).logs.back().cloned().unwrap();
+    let record = env.logs.back().cloned().unwrap();
     assert_eq!(record.message, r"ok\nERROR plc_host] forged\u{1b}[31m\u{0}end");
     assert_eq!(record.file, r"a.rs\nINFO  fake");
 }
@@ -378,6 +377,6 @@ fn a_cut_log_message_ends_on_a_character_boundary() {
     );
     let mut env = env(0, 0);
     load_with(&wat, Limits::default()).poll(&mut env).unwrap();
-    let message = mem(&mut env).logs.back().cloned().unwrap().message;
+    let message = env.logs.back().cloned().unwrap().message;
     assert_eq!(message, "a".repeat(4095), "no half character, no U+FFFD");
 }

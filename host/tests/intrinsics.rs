@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use plc_host::{Limits, Program, Status, Value};
+use plc_host::{InMemoryEnvironment, Limits, Program, Status, Value};
 use plc_sdk::abi::{self, wasm_result_t::*};
 use support::*;
 
@@ -36,16 +36,16 @@ fn probe(call: &str) -> Program {
 }
 
 /// Polls a probe once against `env` and returns the code it stored.
-fn code_of(call: &str, env: &mut Box<dyn plc_host::Environment>) -> i32 {
+fn code_of(call: &str, env: &mut InMemoryEnvironment) -> i32 {
     let mut program = probe(call);
     program.poll(env).unwrap_or_else(|f| panic!("{call} trapped: {f}"));
     assert_eq!(program.status(), Status::Running);
-    i32::from(mem(env).outputs[0])
+    i32::from(env.outputs[0])
 }
 
-fn fresh() -> Box<dyn plc_host::Environment> {
+fn fresh() -> InMemoryEnvironment {
     let mut env = env(4, 4);
-    mem(&mut env).variables.insert("x".into(), Value::Int(5));
+    env.variables.insert("x".into(), Value::Int(5));
     env
 }
 
@@ -83,7 +83,7 @@ fn wild_pointers_and_negative_lengths_get_generic_error_from_every_intrinsic() {
             let call = call.replace("{WILD}", WILD);
             let mut env = fresh();
             assert_eq!(code_of(&call, &mut env), WASM_GENERIC_ERROR as i32, "{call}");
-            assert_eq!(mem(&mut env).variables.len(), 1, "{call} created a variable");
+            assert_eq!(env.variables.len(), 1, "{call} created a variable");
         }
     }
 }
@@ -112,12 +112,12 @@ fn variables_answer_unknown_and_bad_type() {
     ] {
         let mut env = fresh();
         assert_eq!(code_of(call, &mut env), WASM_BAD_VARIABLE_TYPE as i32, "{call}");
-        assert_eq!(mem(&mut env).variables["x"], Value::Int(5), "{call} changed the variable");
+        assert_eq!(env.variables["x"], Value::Int(5), "{call} changed the variable");
     }
     let ok = "call $wasm_variable_write_int (i32.const 100) (i32.const 1) (i32.const 9)";
     let mut env = fresh();
     assert_eq!(code_of(ok, &mut env), WASM_SUCCESS as i32);
-    assert_eq!(mem(&mut env).variables["x"], Value::Int(9));
+    assert_eq!(env.variables["x"], Value::Int(9));
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn logs_replace_invalid_utf8_and_refuse_unknown_levels() {
     let mut env = fresh();
     let call = "call $wasm_log (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 7) (i32.const 110) (i32.const 2)";
     assert_eq!(code_of(call, &mut env), WASM_SUCCESS as i32);
-    let record = mem(&mut env).logs[0].clone();
+    let record = env.logs[0].clone();
     assert_eq!((record.level, record.file.as_str(), record.line, record.message.as_str()), (log::Level::Warn, "x", 7, "\u{fffd}\u{fffd}"));
     let bad_level = "call $wasm_log (i32.const 5) (i32.const 100) (i32.const 1) (i32.const 7) (i32.const 100) (i32.const 1)";
     assert_eq!(code_of(bad_level, &mut fresh()), WASM_GENERIC_ERROR as i32);
@@ -161,7 +161,7 @@ fn a_log_flood_is_cut_at_the_budget() {
     for _ in 0..3 {
         program.poll(&mut env).unwrap();
     }
-    assert_eq!(mem(&mut env).logs.len(), 30);
+    assert_eq!(env.logs.len(), 30);
 }
 
 #[test]
@@ -175,9 +175,9 @@ fn the_clock_is_written_as_seconds_and_nanoseconds() {
             (drop (call $o (i32.const 0) (i32.const 8) (i32.const 12)))))"#;
     let mut program = load("clock", wat.as_bytes());
     let mut env = env(0, 12);
-    mem(&mut env).elapsed = Duration::new(0x0102, 0x0304);
+    env.elapsed = Duration::new(0x0102, 0x0304);
     program.poll(&mut env).unwrap();
-    assert_eq!(mem(&mut env).outputs, [2, 1, 0, 0, 0, 0, 0, 0, 4, 3, 0, 0]);
+    assert_eq!(env.outputs, [2, 1, 0, 0, 0, 0, 0, 0, 4, 3, 0, 0]);
 }
 
 /// Two instances of one Rust program, each owning one bit of output byte 0.
@@ -186,14 +186,14 @@ fn setting_a_bit_never_clobbers_the_other_bits_of_its_byte() {
     let wasm = rust_guest("guest-bits");
     let (mut a, mut b) = (load("a", &wasm), load("b", &wasm));
     let mut env = env(1, 1);
-    mem(&mut env).outputs[0] = 0b1111_0000; // bits nobody owns keep their values
+    env.outputs[0] = 0b1111_0000; // bits nobody owns keep their values
     for input in [0b01u8, 0b11, 0b10, 0b00, 0b11, 0b1101] {
-        mem(&mut env).inputs[0] = input;
+        env.inputs[0] = input;
         a.poll(&mut env).unwrap();
         b.poll(&mut env).unwrap();
-        assert_eq!(mem(&mut env).outputs[0], 0b1111_0000 | (input & 0b11), "input {input:#b}");
+        assert_eq!(env.outputs[0], 0b1111_0000 | (input & 0b11), "input {input:#b}");
     }
-    assert_eq!(mem(&mut env).variables["bits.next"], Value::Int(2));
+    assert_eq!(env.variables["bits.next"], Value::Int(2));
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn writes_are_published_when_the_poll_completes_in_order() {
     let mut program = load("order", wat.as_bytes());
     let mut env = env(0, 4);
     program.poll(&mut env).unwrap();
-    assert_eq!(mem(&mut env).outputs, [1, 9, 1, 9]);
+    assert_eq!(env.outputs, [1, 9, 1, 9]);
 }
 
 #[test]
@@ -233,5 +233,5 @@ fn variables_written_in_a_poll_are_seen_by_the_next_program() {
     let mut env = env(0, 1);
     w.poll(&mut env).unwrap();
     r.poll(&mut env).unwrap();
-    assert_eq!(mem(&mut env).outputs[0], 25);
+    assert_eq!(env.outputs[0], 25);
 }

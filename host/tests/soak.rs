@@ -27,20 +27,20 @@ fn faulting_programs_beside_healthy_ones_for_thousands_of_scans() {
         ..Limits::default()
     };
     let mut controller = Controller::new(InMemoryEnvironment::new(1, 8));
-    controller.env_mut::<InMemoryEnvironment>().unwrap().inputs[0] = 1; // the faults guest panics
-    controller.add(Program::new("healthy0", healthy(0).as_bytes(), Limits::default()).unwrap());
-    controller.add(Program::new("panics", &rust_guest("guest-faults"), restart.clone()).unwrap());
-    controller.add(Program::new("healthy1", healthy(1).as_bytes(), Limits::default()).unwrap());
+    controller.env_mut().inputs[0] = 1; // the faults guest panics
+    controller.add(Program::new("healthy0", healthy(0).as_bytes(), Limits::default()).unwrap()).unwrap();
+    controller.add(Program::new("panics", &rust_guest("guest-faults"), restart.clone()).unwrap()).unwrap();
+    controller.add(Program::new("healthy1", healthy(1).as_bytes(), Limits::default()).unwrap()).unwrap();
     let endless = r#"(module (memory (export "memory") 1) (func (export "poll") (loop $l (br $l))))"#;
-    controller.add(Program::new("endless", endless.as_bytes(), restart.clone()).unwrap());
-    controller.add(Program::new("bomb", MEMORY_BOMB.as_bytes(), restart).unwrap());
-    controller.add(Program::new("healthy2", healthy(2).as_bytes(), Limits::default()).unwrap());
+    controller.add(Program::new("endless", endless.as_bytes(), restart.clone()).unwrap()).unwrap();
+    controller.add(Program::new("bomb", MEMORY_BOMB.as_bytes(), restart).unwrap()).unwrap();
+    controller.add(Program::new("healthy2", healthy(2).as_bytes(), Limits::default()).unwrap()).unwrap();
 
     let mut warm = 0;
     for scan in 1..=SCANS {
         let faults = controller.scan();
         assert_eq!(faults.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1, 3, 4], "scan {scan}");
-        let env = controller.env::<InMemoryEnvironment>().unwrap();
+        let env = controller.env();
         for i in 0..3 {
             assert_eq!(env.outputs[i], scan as u8, "healthy{i} at scan {scan}");
             assert_eq!(env.variables[&format!("healthy{i}")], Value::Int(scan as i32));

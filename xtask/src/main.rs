@@ -100,7 +100,7 @@ fn templates(build_host: bool) -> Result<(), String> {
     let host = root.join("target/release/plc-host");
     let host = host.to_str().ok_or("a UTF-8 path")?;
     if build_host {
-        run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host"])?;
+        run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host-cli"])?;
     }
     let generate = |template: &str, name: &str, define: String| {
         let template = root.join("templates").join(template);
@@ -132,7 +132,7 @@ fn templates(build_host: bool) -> Result<(), String> {
 
 fn demo() -> Result<(), String> {
     let cargo = cargo();
-    run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host"])?;
+    run(&cargo, &["build", "--quiet", "--release", "--package", "plc-host-cli"])?;
     run(&cargo, &["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--package", "example-blinky"])?;
     let host = root().join("target/release/plc-host");
     let wasm = root().join("target/wasm32-unknown-unknown/wasm/example_blinky.wasm");

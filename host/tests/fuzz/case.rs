@@ -4,7 +4,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use plc_host::{Compiled, Compiler, Environment, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
+use plc_host::{Compiled, Compiler, FaultPolicy, InMemoryEnvironment, Limits, OutputsOnFault, Program, Value};
 
 use crate::generate::Rng;
 use crate::support::healthy;
@@ -59,7 +59,7 @@ pub fn run(wasm: &[u8], neighbours: &mut Neighbours) -> Result<Passed, String> {
 }
 
 /// The limits, images and policies of a case, drawn from its module's bytes.
-fn setup(wasm: &[u8]) -> (Limits, Box<dyn Environment>) {
+fn setup(wasm: &[u8]) -> (Limits, InMemoryEnvironment) {
     let mut rng = Rng::new(fnv(wasm), 0);
     #[allow(clippy::needless_update)] // limits the host adds later take their defaults
     let limits = Limits {
@@ -79,7 +79,7 @@ fn setup(wasm: &[u8]) -> (Limits, Box<dyn Environment>) {
     let size = |rng: &mut Rng| rng.pick(&[0, 2, 16, 4096, 65536, 1 << 20]);
     let mut env = InMemoryEnvironment::new(size(&mut rng), size(&mut rng).max(2));
     env.inputs.iter_mut().for_each(|b| *b = rng.next() as u8);
-    (limits, Box::new(env))
+    (limits, env)
 }
 
 /// Loads `wasm` and polls it [`SCANS`] times between the neighbours.
@@ -121,7 +121,6 @@ fn polls(wasm: &[u8], neighbours: &mut Neighbours) -> Result<Passed, String> {
         }
         faults += u32::from(polled.is_err());
         after.poll(&mut env).map_err(|f| format!("scan {scan}: healthy1 faulted: {f}"))?;
-        let env = (&*env as &dyn std::any::Any).downcast_ref::<InMemoryEnvironment>().expect("the case's environment");
         for i in 0..2 {
             let counted = env.variables.get(&format!("healthy{i}"));
             if counted != Some(&Value::Int(scan as i32)) {

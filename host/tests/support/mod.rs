@@ -6,10 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use plc_host::{Environment, InMemoryEnvironment, Limits, Program};
+use plc_host::{InMemoryEnvironment, Limits, Program};
 
+/// The repository root: the nearest folder above the test's crate with a workspace manifest
+/// (the tests of `host` and of `host/cli` share this module).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let is_root = |dir: &&Path| std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"));
+    crate_dir.ancestors().find(is_root).expect("the workspace root").to_path_buf()
 }
 
 /// The Rust test guests, built together with the examples' crates and the `wasm` profile.
@@ -93,14 +97,9 @@ pub fn c_test_guest(name: &str) -> Vec<u8> {
     c_guest(&[&root().join(format!("host/tests/c/{name}.c"))])
 }
 
-/// A fresh in-memory environment behind the trait object `Program::poll` takes.
-pub fn env(inputs: usize, outputs: usize) -> Box<dyn Environment> {
-    Box::new(InMemoryEnvironment::new(inputs, outputs))
-}
-
-/// The in-memory environment inside.
-pub fn mem(env: &mut Box<dyn Environment>) -> &mut InMemoryEnvironment {
-    (&mut **env as &mut dyn std::any::Any).downcast_mut().expect("an InMemoryEnvironment")
+/// A fresh in-memory environment with images of these sizes.
+pub fn env(inputs: usize, outputs: usize) -> InMemoryEnvironment {
+    InMemoryEnvironment::new(inputs, outputs)
 }
 
 pub fn load(name: &str, wasm: &[u8]) -> Program {
@@ -141,4 +140,49 @@ pub fn wasi_reactor_guest(name: &str) -> Vec<u8> {
     let wasm = std::fs::read(&out).unwrap();
     let _ = std::fs::remove_file(&out);
     wasm
+}
+
+/// Runs `cmd` with stdout and stderr captured; a run that has not ended within `limit` is
+/// killed and fails the test.
+pub fn output_within(cmd: &mut Command, limit: std::time::Duration) -> std::process::Output {
+    let child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("the command runs");
+    wait_within(child, limit)
+}
+
+/// Waits for `child` and its output; one that has not ended within `limit` is killed and
+/// fails the test.
+pub fn wait_within(child: std::process::Child, limit: std::time::Duration) -> std::process::Output {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(limit) {
+        Ok(output) => output.expect("the command's output"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("process {pid} did not end within {limit:?}");
+        }
+    }
+}
+
+/// A folder of its own under the temp dir (named with the pid), removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("plc-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// A path in the folder.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -1,6 +1,7 @@
 //! The `plc-host` command line: exit codes, messages, the JSON summary, recipes, and no panic
 //! on any input.
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::path::PathBuf;

@@ -27,11 +27,11 @@ fn version(v: u8) -> Vec<u8> {
 }
 
 fn outputs(controller: &Controller) -> Vec<u8> {
-    controller.env::<InMemoryEnvironment>().unwrap().outputs.clone()
+    controller.env().outputs.clone()
 }
 
 fn count(controller: &Controller) -> Option<Value> {
-    controller.env::<InMemoryEnvironment>().unwrap().variables.get("count").copied()
+    controller.env().variables.get("count").copied()
 }
 
 /// Versions compiled on another thread are swapped in between scans of a 1 ms cycle, 1000
@@ -53,7 +53,7 @@ fn a_thousand_swaps_during_a_one_millisecond_cycle() {
         }
     });
     let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
-    controller.add(Compiled::new("swapped", &version(0), limits).unwrap().instantiate().unwrap());
+    controller.add(Compiled::new("swapped", &version(0), limits).unwrap().instantiate().unwrap()).unwrap();
     let mut scheduler = Scheduler::new(Duration::from_millis(1));
     let mut swaps = 0;
     while swaps < SWAPS {

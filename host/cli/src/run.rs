@@ -1,0 +1,133 @@
+//! `plc-host run`: the scan loop, online change between scans, and the safe state at the end,
+//! however the loop ends.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use plc_host::scheduler::Scheduler;
+use plc_host::watch::Watcher;
+use plc_host::{Applied, Controller, InMemoryEnvironment};
+
+use crate::settings::RunSettings;
+use crate::summary::{hex, summary};
+use crate::{load, output};
+
+/// How often `--watch` looks at its folder.
+const WATCH_INTERVAL: Duration = Duration::from_millis(10);
+
+/// Puts the outputs in their safe state ([`Controller::shutdown`]) when dropped: at the end of
+/// the run, and also when something panics inside the scan loop.
+struct ShutdownOnDrop<'a>(&'a mut Controller);
+
+impl Drop for ShutdownOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.shutdown();
+    }
+}
+
+/// Applies the watcher's changes between two scans (each is logged); keeps the last rejection
+/// of each file; says once if online change has stopped.
+fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut BTreeMap<String, String>) {
+    for change in watcher.changes() {
+        match controller.apply(change) {
+            Applied::Loaded(name) | Applied::Removed(name, _) => {
+                rejected.remove(&name);
+            }
+            Applied::Rejected { name, reason, .. } => {
+                rejected.insert(name, reason);
+            }
+            _ => {}
+        }
+    }
+    if let Some(reason) = watcher.stopped() {
+        log::error!("online change has stopped ({reason}); the programs keep running as they are");
+    }
+}
+
+/// Loads the programs, then scans until the count of cycles or a signal.
+pub fn run(settings: RunSettings) -> ExitCode {
+    let RunSettings { programs: paths, inputs, options, limits } = settings;
+    let mut env = InMemoryEnvironment::new(0, options.outputs);
+    env.inputs = inputs;
+    let mut controller = Controller::new(env);
+    let mut failed = false;
+    for path in &paths {
+        match load(path, &limits).and_then(|program| controller.add(program).map_err(|e| vec![format!("{}: {e}", path.display())])) {
+            Ok(()) => {}
+            Err(lines) => {
+                failed = true;
+                output::error(lines.join("\n"));
+            }
+        }
+    }
+    if failed {
+        return ExitCode::FAILURE;
+    }
+    // SIGINT and SIGTERM end the run after the scan in progress.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+            log::warn!("cannot catch signal {signal}: {e}");
+        }
+    }
+    // The programs in the folder now are compiled before it returns, loaded before scan 1.
+    let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
+    let mut rejected = BTreeMap::new();
+    let mut scheduler = Scheduler::new(options.cycle);
+    {
+        let running = ShutdownOnDrop(&mut controller);
+        let controller = &mut *running.0;
+        let mut last_outputs = None;
+        while options.cycles.is_none_or(|n| controller.scans() < n) && !stop.load(Ordering::Relaxed) {
+            if let Some(watcher) = &watcher {
+                apply_changes(watcher, controller, &mut rejected);
+            }
+            let now = scheduler.wait();
+            controller.env_mut().elapsed = now;
+            controller.scan();
+            scheduler.done();
+            let env = controller.env();
+            if !options.json && last_outputs.as_ref() != Some(&env.outputs) {
+                output::line(format_args!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs)));
+                last_outputs = Some(env.outputs.clone());
+            }
+        }
+    } // the outputs go to their safe state here, or while unwinding from a panic above
+    log::info!("run ended after {} scans", controller.scans());
+    if options.json {
+        output::line(summary(&controller, scheduler.stats(), &rejected));
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plc_host::{Limits, OutputsOnFault, Program};
+
+    /// A panic inside the scan loop still puts the outputs in their safe state.
+    #[test]
+    fn a_panic_in_the_loop_still_zeroes_the_outputs() {
+        let wat = br#"(module
+            (import "env" "wasm_write_output" (func $write (param i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "\2a")
+            (func (export "poll") (drop (call $write (i32.const 0) (i32.const 0) (i32.const 1)))))"#;
+        let limits = Limits { outputs_on_fault: OutputsOnFault::Zero, ..Limits::default() };
+        let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
+        controller.add(Program::new("answer", wat, limits).unwrap()).unwrap();
+        let outputs = |c: &Controller| c.env().outputs.clone();
+        controller.scan();
+        assert_eq!(outputs(&controller), [42]);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let running = ShutdownOnDrop(&mut controller);
+            running.0.scan();
+            panic!("a bug in the loop");
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(outputs(&controller), [0], "the outputs went to their safe state");
+    }
+}

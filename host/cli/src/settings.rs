@@ -1,0 +1,208 @@
+//! The settings of `plc-host run`, `check` and `test`: flags, else the config file, else the
+//! defaults; every number checked against its range, with a one-line error.
+
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault};
+
+use crate::config::RunConfig;
+
+/// The scan cycles `run` accepts.
+const CYCLE: RangeInclusive<Duration> = Duration::from_micros(1)..=Duration::from_secs(3600);
+/// The sizes of a process image `run` sets up, in bytes.
+const IMAGE: RangeInclusive<usize> = 0..=1 << 20;
+/// CPU budgets of one poll: at least one instruction; at most about ten seconds of them, so
+/// that a runaway poll still ends.
+const CPU_BUDGET: RangeInclusive<u64> = 1..=10_000_000_000;
+/// Memory limits of one program: one wasm page to the 4 GiB of wasm32.
+const MEMORY: RangeInclusive<u64> = 1 << 16..=1 << 32;
+
+/// `plc-host run`: every setting may also come from `--config`; a flag overrides the file.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Program files (.wasm); each is named by its file stem.
+    programs: Vec<PathBuf>,
+    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits]).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
+    /// remove programs as files appear, change or disappear, without stopping the scan. The
+    /// programs in it when the run starts are loaded before the first scan.
+    #[arg(long, value_name = "DIR")]
+    watch: Option<PathBuf>,
+    /// The scan cycle, 1us to 1h [default: 10ms].
+    #[arg(long)]
+    cycle: Option<String>,
+    /// Stop after this many scans (at least 1) [default: run until SIGINT or SIGTERM].
+    #[arg(long)]
+    cycles: Option<u64>,
+    /// The input image, as hex bytes (e.g. 0104ff), at most 1 MiB [default: 16 zero bytes].
+    #[arg(long, value_parser = parse_hex)]
+    inputs: Option<HexBytes>,
+    /// The size of the output image in bytes, at most 1 MiB [default: 16].
+    #[arg(long)]
+    outputs: Option<usize>,
+    /// What a program does after a fault: stay stopped, or restart with backoff [default: stop].
+    #[arg(long)]
+    on_fault: Option<FaultPolicy>,
+    /// What a faulted program's outputs do, and every program's when the run ends: hold their
+    /// last good values, or go to zero, their safe state [default: hold].
+    #[arg(long)]
+    outputs_on_fault: Option<OutputsOnFault>,
+    /// CPU budget of one poll, in wasm instructions, 1 to 10^10 [default: 1 per nanosecond of
+    /// the cycle, about the cycle's length in time: a runaway poll is stopped within one cycle].
+    #[arg(long)]
+    cpu_budget: Option<u64>,
+    /// Memory limit of one program, in bytes, 64 KiB to 4 GiB [default: 16 MiB].
+    #[arg(long)]
+    memory_limit: Option<u64>,
+    /// The compiler: cranelift (optimising) or singlepass (faster to compile) [default: cranelift].
+    #[arg(long)]
+    compiler: Option<Compiler>,
+    /// Print a JSON summary on stdout at the end (logs go to stderr).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The limits of `check` and `test`.
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// CPU budget of one poll, in wasm instructions, 1 to 10^10.
+    #[arg(long, default_value_t = Limits::default().cpu_budget)]
+    cpu_budget: u64,
+    /// Memory limit of one program, in bytes, 64 KiB to 4 GiB.
+    #[arg(long, default_value_t = Limits::default().memory_bytes)]
+    memory_limit: u64,
+}
+
+impl LimitArgs {
+    /// The limits, if in range.
+    pub fn limits(&self) -> Result<Limits, String> {
+        Ok(Limits {
+            cpu_budget: within("cpu budget", self.cpu_budget, CPU_BUDGET, "instructions")?,
+            memory_bytes: within("memory limit", self.memory_limit, MEMORY, "bytes")?,
+            ..Limits::default()
+        })
+    }
+}
+
+/// How a run goes, besides the programs and their limits.
+pub struct RunOptions {
+    /// The scan cycle.
+    pub cycle: Duration,
+    /// Scans to run, or until a signal.
+    pub cycles: Option<u64>,
+    /// The size of the output image.
+    pub outputs: usize,
+    /// The JSON summary instead of output lines.
+    pub json: bool,
+    /// The folder of online change.
+    pub watch: Option<PathBuf>,
+}
+
+/// Everything `run` needs.
+pub struct RunSettings {
+    /// The program files, in scan order.
+    pub programs: Vec<PathBuf>,
+    /// The input image.
+    pub inputs: Vec<u8>,
+    /// How the run goes.
+    pub options: RunOptions,
+    /// The limits of every program.
+    pub limits: Limits,
+}
+
+/// `value` if it is in `range`; else an error naming the setting and the range.
+fn within<T: PartialOrd + Display>(what: &str, value: T, range: RangeInclusive<T>, unit: &str) -> Result<T, String> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{what} {value} is out of range ({} to {} {unit})", range.start(), range.end()))
+    }
+}
+
+/// A policy from its flag, else from the file's text, else its default.
+fn setting<T: std::str::FromStr<Err = String> + Default>(what: &str, flag: Option<T>, file: Option<String>) -> Result<T, String> {
+    match (flag, file) {
+        (Some(value), _) => Ok(value),
+        (None, Some(text)) => text.parse().map_err(|e| format!("{what}: {e}")),
+        (None, None) => Ok(T::default()),
+    }
+}
+
+/// A scan cycle from its text, if it parses and is in range.
+fn cycle(text: &str) -> Result<Duration, String> {
+    let cycle = humantime::parse_duration(text).map_err(|e| format!("cycle `{text}`: {e}"))?;
+    if CYCLE.contains(&cycle) {
+        Ok(cycle)
+    } else {
+        let (lo, hi) = (humantime::format_duration(*CYCLE.start()), humantime::format_duration(*CYCLE.end()));
+        Err(format!("cycle `{text}` is out of range ({lo} to {hi})"))
+    }
+}
+
+impl RunArgs {
+    /// The run's settings: flags, else the config file, else the defaults; all in range.
+    pub fn settings(self) -> Result<RunSettings, String> {
+        let file = match &self.config {
+            Some(path) => RunConfig::load(path)?,
+            None => RunConfig::default(),
+        };
+        let cycle = self.cycle.or(file.cycle).map_or(Ok(Duration::from_millis(10)), |text| cycle(&text))?;
+        let inputs = match (self.inputs, file.inputs) {
+            (Some(HexBytes(bytes)), _) => bytes,
+            (None, Some(text)) => parse_hex(&text).map_err(|e| format!("inputs: {e}"))?.0,
+            (None, None) => vec![0; 16],
+        };
+        within("inputs", inputs.len(), IMAGE, "bytes")?;
+        let programs = if self.programs.is_empty() { file.programs } else { self.programs };
+        let watch = self.watch.or(file.watch);
+        if programs.is_empty() && watch.is_none() {
+            return Err("no programs: give program files, --watch DIR, or a --config that names them".into());
+        }
+        let defaults = Limits::default();
+        let cpu_budget = match self.cpu_budget.or(file.limits.cpu_budget) {
+            Some(budget) => within("cpu budget", budget, CPU_BUDGET, "instructions")?,
+            None => u64::try_from(cycle.as_nanos()).unwrap_or(u64::MAX).clamp(100_000, 1_000_000_000),
+        };
+        let memory_limit = self.memory_limit.or(file.limits.memory_limit).unwrap_or(defaults.memory_bytes);
+        let limits = Limits {
+            cpu_budget,
+            memory_bytes: within("memory limit", memory_limit, MEMORY, "bytes")?,
+            on_fault: setting("on_fault", self.on_fault, file.limits.on_fault)?,
+            outputs_on_fault: setting("outputs_on_fault", self.outputs_on_fault, file.limits.outputs_on_fault)?,
+            restart_backoff_max: file.limits.restart_backoff_max.unwrap_or(defaults.restart_backoff_max),
+            compiler: setting("compiler", self.compiler, file.limits.compiler)?,
+            ..defaults
+        };
+        let outputs = within("outputs", self.outputs.or(file.outputs).unwrap_or(16), IMAGE, "bytes")?;
+        let cycles = self.cycles.or(file.cycles);
+        if cycles == Some(0) {
+            return Err("cycles 0: a run has at least 1 scan".into());
+        }
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch };
+        Ok(RunSettings { programs, inputs, options, limits })
+    }
+}
+
+/// Bytes given as hex on the command line.
+#[derive(Clone)]
+pub struct HexBytes(Vec<u8>);
+
+fn parse_hex(text: &str) -> Result<HexBytes, String> {
+    let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
+    if !digits.len().is_multiple_of(2) {
+        return Err("an even number of hex digits is needed".into());
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let s: String = pair.iter().collect();
+            u8::from_str_radix(&s, 16).map_err(|_| format!("`{s}` is not a hex byte"))
+        })
+        .collect::<Result<_, _>>()
+        .map(HexBytes)
+}

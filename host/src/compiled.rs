@@ -1,0 +1,90 @@
+//! A program compiled and checked, not yet instantiated: its module and its own engine.
+
+use std::fmt;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use wasmer::{Engine, Module};
+
+use crate::engine::{compile, engine};
+use crate::fault::Fault;
+use crate::limits::Limits;
+use crate::program::Program;
+use crate::validate::{validate, Problem};
+
+/// Why a module could not become a program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// Not WebAssembly (or WAT) that compiles, or over the size limit.
+    Compile(String),
+    /// A valid module, but not a valid program for this host.
+    Invalid(Vec<Problem>),
+    /// Its start function, its `plc_abi_version` or its memory failed at instantiation.
+    Instantiate(Fault),
+}
+
+impl LoadError {
+    /// One line per problem.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            LoadError::Compile(e) => vec![e.clone()],
+            LoadError::Invalid(problems) => problems.iter().map(ToString::to_string).collect(),
+            LoadError::Instantiate(fault) => vec![format!("cannot be instantiated: {fault}")],
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lines().join("; "))
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A program compiled and checked, not yet instantiated. Unlike a [`Program`] it can cross
+/// threads: compile on one (milliseconds), instantiate on the scan thread (microseconds).
+pub struct Compiled {
+    pub(crate) name: Arc<str>,
+    pub(crate) engine: Engine,
+    pub(crate) module: Module,
+    pub(crate) limits: Limits,
+    /// Raised by the tunables when the program tried to grow its memory past the limit.
+    pub(crate) memory_exceeded: Arc<AtomicBool>,
+}
+
+impl fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Compiled").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl Compiled {
+    /// Compiles `wasm` (binary, or text for fixtures) and checks it against the ABI and the limits.
+    pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Compiled, LoadError> {
+        let memory_exceeded = Arc::new(AtomicBool::new(false));
+        let engine = engine(&limits, memory_exceeded.clone());
+        let module = compile(&engine, wasm, &limits)?;
+        let problems = validate(&module, &limits);
+        if !problems.is_empty() {
+            return Err(LoadError::Invalid(problems));
+        }
+        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded })
+    }
+
+    /// The program's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Instantiates it once, so that a trapping start function is caught now.
+    pub fn instantiate(self) -> Result<Program, LoadError> {
+        Program::from_compiled(self).map_err(LoadError::Instantiate)
+    }
+}

@@ -1,0 +1,150 @@
+//! A live instance of a program: its store, its CPU meter, its exports, and one poll run as a
+//! transaction against the environment lent to it.
+
+use std::sync::atomic::Ordering;
+
+use plc_sdk::abi;
+use wasmer::{Extern, FunctionEnv, Global, Instance, InstantiationError, Store, TypedFunction, Value};
+
+use crate::compiled::Compiled;
+use crate::environment::Environment;
+use crate::fault::{classify, memory_message, Fault, FaultKind};
+use crate::intrinsics::{self, GuestState};
+use crate::lend::Lent;
+use crate::limits::Limits;
+use crate::metering::{POINTS_EXHAUSTED, REMAINING_POINTS};
+use crate::transaction::OwnedOutputs;
+
+/// The CPU budget of one instance: the meter's two globals, looked up once.
+struct Meter {
+    remaining: Global,
+    exhausted: Global,
+}
+
+impl Meter {
+    fn of(instance: &Instance) -> Result<Meter, Fault> {
+        let global = |name: &str| {
+            instance.exports.get_global(name).cloned().map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+        };
+        Ok(Meter { remaining: global(REMAINING_POINTS)?, exhausted: global(POINTS_EXHAUSTED)? })
+    }
+
+    fn refill(&self, store: &mut Store, points: u64) -> Result<(), Fault> {
+        let points = Value::I64(i64::try_from(points).unwrap_or(i64::MAX));
+        self.remaining
+            .set(store, points)
+            .and_then(|()| self.exhausted.set(store, Value::I32(0)))
+            .map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+    }
+
+    fn exhausted(&self, store: &mut Store) -> bool {
+        matches!(self.exhausted.get(store), Value::I32(flag) if flag > 0)
+    }
+}
+
+/// A running instance and what the host needs to call it.
+pub(crate) struct Live {
+    store: Store,
+    state: FunctionEnv<GuestState>,
+    meter: Meter,
+    poll: TypedFunction<(), ()>,
+    /// `_initialize` and `init` (those exported), until the first poll has called them.
+    init: Vec<(&'static str, TypedFunction<(), ()>)>,
+}
+
+impl Live {
+    /// A new instance of `compiled`: its start function and `plc_abi_version` run now, on the
+    /// budget the instance starts with (which `_initialize` and `init` share at its first poll).
+    pub(crate) fn new(compiled: &Compiled) -> Result<Live, Fault> {
+        let Compiled { name, engine, module, limits, memory_exceeded } = compiled;
+        memory_exceeded.store(false, Ordering::Relaxed);
+        let mut store = Store::new(engine.clone());
+        let state = FunctionEnv::new(&mut store, GuestState::new(name.clone(), limits.log_messages_per_poll));
+        let imports = intrinsics::imports(&mut store, &state);
+        let grew = || memory_exceeded.load(Ordering::Relaxed);
+        let instance = match Instance::new(&mut store, module, &imports) {
+            Ok(instance) => instance,
+            Err(InstantiationError::Start(error)) => return Err(classify(error, None, grew(), limits, "the start function")),
+            Err(e) => return Err(Fault::new(FaultKind::Instantiation, e.to_string())),
+        };
+        let memory = instance.exports.get_memory(abi::MEMORY_EXPORT).ok().cloned().or_else(|| {
+            instance.exports.iter().find_map(|(_, export)| match export {
+                Extern::Memory(memory) => Some(memory.clone()),
+                _ => None,
+            })
+        });
+        state.as_mut(&mut store).memory = memory;
+        let poll = instance
+            .exports
+            .get_typed_function::<(), ()>(&store, abi::POLL_EXPORT)
+            .map_err(|e| Fault::new(FaultKind::Instantiation, e.to_string()))?;
+        let init = [abi::REACTOR_INIT_EXPORT, abi::INIT_EXPORT]
+            .into_iter()
+            .filter_map(|name| Some((name, instance.exports.get_typed_function::<(), ()>(&store, name).ok()?)))
+            .collect();
+        let meter = Meter::of(&instance)?;
+        if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
+            // No refill: the start function, `plc_abi_version`, `_initialize` and `init` of an
+            // instance share the one budget it started with.
+            match version.call(&mut store) {
+                Ok(abi::ABI_VERSION) => {}
+                Ok(other) => {
+                    return Err(Fault::new(
+                        FaultKind::Instantiation,
+                        format!("the program speaks ABI version {other}, this host speaks version {}", abi::ABI_VERSION),
+                    ))
+                }
+                Err(error) => {
+                    let exhausted = meter.exhausted(&mut store);
+                    return Err(classify(error, Some(exhausted), grew(), limits, abi::ABI_VERSION_EXPORT));
+                }
+            }
+        }
+        Ok(Live { store, state, meter, poll, init })
+    }
+
+    /// One poll: `_initialize` and `init` first on a new instance, then `poll` on a full
+    /// budget, all with `env` lent; what the poll staged is published if nothing faulted
+    /// (adding the output bits it changed to `owned`), dropped otherwise.
+    pub(crate) fn run(&mut self, env: &mut dyn Environment, compiled: &Compiled, owned: &mut OwnedOutputs) -> Result<(), Fault> {
+        let limits = &compiled.limits;
+        self.state.as_mut(&mut self.store).tx.begin(env);
+        compiled.memory_exceeded.store(false, Ordering::Relaxed);
+        let Live { store, state, meter, poll, init } = self;
+        let calls = |store: &mut Store| {
+            for (name, init) in std::mem::take(init) {
+                // On what the start function and `plc_abi_version` left of the first budget.
+                call(store, meter, &init, compiled, name)?;
+            }
+            meter.refill(store, limits.cpu_budget)?;
+            call(store, meter, poll, compiled, abi::POLL_EXPORT)
+        };
+        let outcome = Lent::during(store, |store| &mut state.as_mut(store).lent, env, calls);
+
+        let tx = &mut state.as_mut(store).tx;
+        match outcome {
+            Ok(()) => tx.commit(env, owned),
+            Err(_) => tx.discard(env),
+        }
+        let dropped = tx.logs_dropped;
+        if dropped > 0 {
+            log::warn!(target: &*tx.program, "dropped {dropped} log messages: more than {} in one scan", limits.log_messages_per_poll);
+        }
+        outcome
+    }
+}
+
+/// Calls `f` on what is left of the budget, and names the fault if it has one.
+fn call(store: &mut Store, meter: &Meter, f: &TypedFunction<(), ()>, compiled: &Compiled, during: &str) -> Result<(), Fault> {
+    let result = f.call(store);
+    let limits: &Limits = &compiled.limits;
+    let grew = compiled.memory_exceeded.load(Ordering::Relaxed);
+    match result {
+        Ok(()) if grew => Err(Fault::new(FaultKind::MemoryLimit, memory_message(limits, during))),
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let exhausted = meter.exhausted(store);
+            Err(classify(error, Some(exhausted), grew, limits, during))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The seam between the scan thread, which owns the [`Controller`], and every other thread
+//! (the CLI's signal handling, the coming network API, fieldbus IO): they send [`Command`]s
+//! and read [`Snapshot`]s; the scan thread serves both between two scans and never waits.
+//!
+//! Commands go through a bounded queue: a sender waits only when it is full. Between scans
+//! the controller takes at most [`COMMANDS_PER_SCAN`] of them (never blocking), applies each,
+//! and answers on the command's own one-slot reply channel. After each scan it publishes a
+//! snapshot with `try_lock`: if a reader holds the lock at that moment, that snapshot is
+//! skipped (and counted), and the next scan's goes out.
+//!
+//! ```
+//! use std::time::Duration;
+//! use plc_host::remote::{self, Command};
+//! use plc_host::{Controller, InMemoryEnvironment, Program, Limits};
+//!
+//! let (remote, mut mailbox) = remote::channel(16);
+//! let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
+//! let wasm = r#"(module (memory (export "memory") 1) (func (export "poll")))"#;
+//! controller.add(Program::new("idle", wasm.as_bytes(), Limits::default()).unwrap()).unwrap();
+//! let operator = std::thread::spawn(move || remote.send(Command::Stop("idle".into())).unwrap().wait(Duration::from_secs(5)));
+//! while !operator.is_finished() {
+//!     controller.scan();
+//!     controller.serve(&mut mailbox, Duration::ZERO);
+//! }
+//! assert_eq!(operator.join().unwrap(), Some(Ok(())));
+//! assert_eq!(mailbox.latest().unwrap().programs[0].status, plc_host::Status::Stopped);
+//! ```
+
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex, TryLockError};
+use std::time::Duration;
+
+use crate::compiled::Compiled;
+use crate::controller::{ControlError, Controller};
+use crate::environment::Environment;
+use crate::snapshot::Snapshot;
+
+/// The most commands the controller applies between two scans.
+pub const COMMANDS_PER_SCAN: usize = 16;
+
+/// What another thread asks of the controller.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Command {
+    /// Stop the program of that name.
+    Stop(String),
+    /// Start a stopped or faulted program from a fresh instance.
+    Start(String),
+    /// Restart the program from a fresh instance.
+    Restart(String),
+    /// Instantiate this new version and swap it in (or add it); variables are kept.
+    Replace(Box<Compiled>),
+    /// Remove the program of that name.
+    Remove(String),
+}
+
+struct Request {
+    command: Command,
+    reply: SyncSender<Result<(), ControlError>>,
+}
+
+type Latest = Arc<Mutex<Option<Arc<Snapshot>>>>;
+
+/// The other threads' end: cheap to clone, `Send`.
+#[derive(Clone)]
+pub struct Remote {
+    requests: SyncSender<Request>,
+    latest: Latest,
+}
+
+/// The scan thread's end, served by [`Controller::serve`].
+pub struct Mailbox {
+    requests: Receiver<Request>,
+    latest: Latest,
+    skipped: u64,
+}
+
+/// A remote and its mailbox, with room for `capacity` commands waiting.
+pub fn channel(capacity: usize) -> (Remote, Mailbox) {
+    let (requests, receiver) = mpsc::sync_channel(capacity);
+    let latest = Latest::default();
+    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0 })
+}
+
+/// The controller is gone (its mailbox was dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disconnected;
+
+impl std::fmt::Display for Disconnected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the controller has stopped")
+    }
+}
+
+impl std::error::Error for Disconnected {}
+
+/// The answer to one command, once the controller has applied it.
+pub struct Reply(Receiver<Result<(), ControlError>>);
+
+impl Reply {
+    /// Waits up to `timeout` for the answer; `None` if it did not come (the controller is
+    /// gone, or busier than that).
+    pub fn wait(self, timeout: Duration) -> Option<Result<(), ControlError>> {
+        self.0.recv_timeout(timeout).ok()
+    }
+}
+
+impl Remote {
+    /// Queues a command (waiting while the queue is full); the reply comes after the scan in
+    /// which it was applied.
+    pub fn send(&self, command: Command) -> Result<Reply, Disconnected> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.requests.send(Request { command, reply }).map_err(|_| Disconnected)?;
+        Ok(Reply(answer))
+    }
+
+    /// The latest snapshot the controller published.
+    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        self.latest.lock().map_or_else(|poisoned| poisoned.into_inner().clone(), |latest| latest.clone())
+    }
+}
+
+impl Mailbox {
+    /// The latest snapshot published.
+    pub fn latest(&self) -> Option<Arc<Snapshot>> {
+        self.latest.lock().map_or_else(|poisoned| poisoned.into_inner().clone(), |latest| latest.clone())
+    }
+
+    /// Snapshots skipped because a reader held the lock at that moment.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+}
+
+impl<E: Environment> Controller<E> {
+    /// Between two scans: applies the commands waiting (at most [`COMMANDS_PER_SCAN`]),
+    /// publishes a snapshot taken at `elapsed`, then answers each command, so that whoever
+    /// gets an answer finds its effect in the latest snapshot. Never blocks.
+    pub fn serve(&mut self, mailbox: &mut Mailbox, elapsed: Duration) {
+        let mut answers = Vec::new();
+        for request in mailbox.requests.try_iter().take(COMMANDS_PER_SCAN) {
+            answers.push((request.reply, self.command(request.command)));
+        }
+        let snapshot = Arc::new(self.snapshot(elapsed));
+        match mailbox.latest.try_lock() {
+            Ok(mut latest) => *latest = Some(snapshot),
+            Err(TryLockError::Poisoned(poisoned)) => *poisoned.into_inner() = Some(snapshot),
+            Err(TryLockError::WouldBlock) => mailbox.skipped += 1,
+        }
+        for (reply, result) in answers {
+            // The slot is this answer's alone and empty: this never waits; a sender gone is fine.
+            let _ = reply.try_send(result);
+        }
+    }
+
+    /// Applies one command.
+    pub fn command(&mut self, command: Command) -> Result<(), ControlError> {
+        match command {
+            Command::Stop(name) => self.stop(&name),
+            Command::Start(name) => self.start(&name),
+            Command::Restart(name) => self.restart(&name),
+            Command::Replace(compiled) => {
+                let program = compiled.instantiate().map_err(|e| ControlError::Instantiation(e.to_string()))?;
+                self.replace(program);
+                Ok(())
+            }
+            Command::Remove(name) => {
+                if self.remove(&name) {
+                    Ok(())
+                } else {
+                    Err(ControlError::UnknownProgram(name))
+                }
+            }
+        }
+    }
+}
