@@ -47,7 +47,9 @@ impl Rng {
 
 /// One generated module: wasm binary or WAT text, and which generator wrote it.
 pub struct Module {
+    /// The module as `Program::new` takes it.
     pub bytes: Vec<u8>,
+    /// "wasm-smith", "shaped" or "file".
     pub generator: &'static str,
 }
 

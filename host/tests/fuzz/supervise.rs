@@ -22,7 +22,9 @@ const CASE_TIMEOUT: Duration = Duration::from_secs(10);
 /// What to run: cases `first..end` of a seed, or module files.
 #[derive(Clone)]
 pub enum Cases {
+    /// Cases `first..end` of `seed`, from [`generate::module`].
     Generated { seed: u64, first: u64, end: u64 },
+    /// One case per module file.
     Files(Vec<PathBuf>),
 }
 
@@ -62,7 +64,9 @@ impl Cases {
 /// Where a case came from.
 #[derive(Clone)]
 pub enum CaseRef {
+    /// Case `case` of `seed`.
     Generated { seed: u64, case: u64 },
+    /// A module file.
     File(PathBuf),
 }
 
@@ -77,8 +81,11 @@ impl fmt::Display for CaseRef {
 
 /// A case that broke a property.
 pub struct Failure {
+    /// Which case.
     pub case: CaseRef,
+    /// The property it broke, in a line.
     pub reason: String,
+    /// Its module, to write out.
     pub module: Module,
 }
 
@@ -111,6 +118,7 @@ pub struct Report {
     pub faulted: u64,
     /// Why modules were refused (the reason's start), and how often.
     pub refusals: std::collections::BTreeMap<String, u64>,
+    /// The cases that broke a property.
     pub failures: Vec<Failure>,
     /// The slowest poll of a passing case (in µs) and the case's index.
     pub slowest: Option<(u64, u64)>,
