@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use arbitrary::Unstructured;
-use plc_sdk::abi::{ValType, INTRINSICS};
+use plc_abi::{ValType, INTRINSICS};
 
 /// A tiny deterministic PRNG (xorshift64), seeded through splitmix64.
 pub struct Rng(u64);
