@@ -48,6 +48,8 @@ struct ProgramReport {
     fault: Option<String>,
     polls: u64,
     faults: u64,
+    /// Scans that returned an error (not faults).
+    errors: u64,
     last_us: u64,
     max_us: u64,
 }
@@ -116,6 +118,7 @@ impl Summary {
                     fault: p.last_fault.map(|f| f.to_string()),
                     polls: p.stats.polls,
                     faults: p.stats.faults,
+                    errors: p.stats.errors,
                     last_us: micros(p.stats.last_poll),
                     max_us: micros(p.stats.max_poll),
                 })

@@ -1,6 +1,6 @@
 //! Reading a module's retained declarations from its custom sections.
 
-use plc_sdk::abi;
+use plc_abi as abi;
 
 use super::{Declared, Kind};
 use crate::validate::Problem;
