@@ -95,7 +95,12 @@ impl Retaining {
     /// The warm start (or the cold one) into the controller's environment, and the writer
     /// thread; `None` when no store is configured. Call it before the first scan.
     pub fn start(settings: &RetainSettings, controller: &mut Controller) -> Option<Retaining> {
-        let store = settings.store.as_ref()?;
+        let Some(store) = settings.store.as_ref() else {
+            if settings.cold {
+                log::warn!("--cold: no store of retained variables (retain = \"FILE\" or --retain FILE): every run starts cold");
+            }
+            return None;
+        };
         let wanted = retain::wanted(controller, &settings.retained);
         let WarmStart { store: open, restored, cold, set_aside, messages } = retain::warm_start(store, settings.cold, &wanted, controller.env_mut());
         if cold.is_none() {
