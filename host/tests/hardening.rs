@@ -115,8 +115,8 @@ fn bulk_memory_and_table_instructions_are_charged_by_length() {
     ];
     for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
         for (op, len, points) in ops {
-            // Room for 10 such instructions and their loop (a few points each).
-            let limits = Limits { compiler, cpu_budget: 10 * points + 200, table_elements: 70_000, ..Limits::default() };
+            // Room for 10 such instructions, their loop and the publishing call.
+            let limits = Limits { compiler, cpu_budget: 10 * points + 400, table_elements: 70_000, ..Limits::default() };
             let mut env = env(0, 4);
             load_with(&bulk(op, len, 10), limits.clone()).poll(&mut env).unwrap_or_else(|f| panic!("{op}: {f}"));
             assert_eq!(output_i32(&mut env), 7, "{compiler} {op}");
@@ -382,8 +382,8 @@ fn a_cut_log_message_ends_on_a_character_boundary() {
     assert_eq!(message, "a".repeat(4095), "no half character, no U+FFFD");
 }
 
-/// An intrinsic call costs 50 points, and one that copies a buffer one more per 16 bytes of
-/// its length: ten 1 MiB reads of the input image fit a budget that twenty do not.
+/// An intrinsic call costs 150 points, and one that copies a buffer one more per 8 bytes it
+/// copies: ten 1 MiB reads of the input image fit a budget that twenty do not.
 #[test]
 fn intrinsic_calls_are_charged_by_their_length() {
     let reads = |count: u32| {
@@ -397,19 +397,26 @@ fn intrinsic_calls_are_charged_by_their_length() {
                         (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const {count}))))))"#
         )
     };
-    let limits = Limits { cpu_budget: 10 * (65_536 + 50) + 200, memory_bytes: 17 << 16, ..Limits::default() };
+    let limits = Limits { cpu_budget: 10 * (131_072 + 150) + 200, memory_bytes: 17 << 16, ..Limits::default() };
     let mut env = InMemoryEnvironment::new(1 << 20, 0);
     load_with(&reads(10), limits.clone()).poll(&mut env).unwrap();
     let fault = load_with(&reads(20), limits).poll(&mut env).unwrap_err();
     assert_eq!(fault.kind, FaultKind::CpuBudget, "{fault}");
 }
 
+/// A trap deep in a recursion: the default 128 KiB stack ends the recursion (a stack overflow)
+/// long before 20,000 frames; on a stack large enough to reach the trap, the fault keeps the
+/// innermost 16 and the outermost 4 frames and counts the rest.
 #[test]
 fn a_trap_deep_in_a_recursion_keeps_a_short_backtrace() {
     let wat = r#"(module (memory (export "memory") 1)
         (func $down (param $n i32) (if (i32.eqz (local.get $n)) (then unreachable)) (call $down (i32.sub (local.get $n) (i32.const 1))))
         (func (export "poll") (call $down (i32.const 20000))))"#;
     let fault = load_with(wat, Limits::default()).poll(&mut env(0, 0)).unwrap_err();
-    assert_eq!(fault.backtrace.len(), 21, "{:?}", &fault.backtrace[..3]);
-    assert!(fault.backtrace[16].contains("more frames"), "{}", fault.backtrace[16]);
+    assert_eq!(fault.kind, FaultKind::Trap(wasmer::sys::vm::TrapCode::StackOverflow), "{fault}");
+    let deep = Limits { stack_bytes: 4 << 20, ..Limits::default() };
+    let fault = load_with(wat, deep).poll(&mut env(0, 0)).unwrap_err();
+    assert_eq!(fault.kind, FaultKind::Trap(wasmer::sys::vm::TrapCode::UnreachableCodeReached), "{fault}");
+    assert_eq!(fault.backtrace.len(), 21, "{:?}", fault.backtrace.first());
+    assert!(fault.backtrace[16].contains("19982 more frames"), "{}", fault.backtrace[16]);
 }

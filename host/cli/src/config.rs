@@ -18,6 +18,7 @@
 //! tables = 4                    # per module
 //! table_elements = 65536        # per table
 //! module_bytes = 8388608        # the largest module file
+//! stack_bytes = 131072          # the wasm call stack of a poll
 //! variables = 4096              # in the controller's table
 //! variable_name_bytes = 262144  # all names together
 //!
@@ -75,6 +76,7 @@ pub struct LimitsConfig {
     pub tables: Option<u32>,
     pub table_elements: Option<u32>,
     pub module_bytes: Option<u64>,
+    pub stack_bytes: Option<usize>,
     pub variables: Option<usize>,
     pub variable_name_bytes: Option<usize>,
 }

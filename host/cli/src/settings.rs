@@ -29,6 +29,8 @@ const TABLES: RangeInclusive<u32> = 0..=100;
 const TABLE_ELEMENTS: RangeInclusive<u32> = 0..=1 << 24;
 /// The largest module file.
 const MODULE_BYTES: RangeInclusive<u64> = 8..=1 << 30;
+/// The wasm call stack of a poll.
+const STACK_BYTES: RangeInclusive<usize> = 8 << 10..=8 << 20;
 /// Variables in the controller's table.
 const VARIABLES: RangeInclusive<usize> = 0..=1 << 20;
 /// Bytes of all variable names together.
@@ -195,6 +197,7 @@ impl RunArgs {
             tables: within("tables", file.limits.tables.unwrap_or(defaults.tables), TABLES, "tables")?,
             table_elements: within("table elements", file.limits.table_elements.unwrap_or(defaults.table_elements), TABLE_ELEMENTS, "elements")?,
             module_bytes: within("module bytes", file.limits.module_bytes.unwrap_or(defaults.module_bytes), MODULE_BYTES, "bytes")?,
+            stack_bytes: within("stack bytes", file.limits.stack_bytes.unwrap_or(defaults.stack_bytes), STACK_BYTES, "bytes")?,
             ..defaults
         };
         let variable_defaults = VariableLimits::default();

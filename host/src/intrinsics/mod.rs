@@ -45,7 +45,7 @@ impl GuestState {
     }
 }
 
-/// Charges the bytes the call copied (one point per 16) to the CPU budget, after `code` was
+/// Charges the bytes the call copied (one point per 8) to the CPU budget, after `code` was
 /// computed: past the budget the program traps, flagged as out of budget.
 pub(super) fn pay(mut env: Env<'_>, code: i32) -> Result<i32, RuntimeError> {
     let (state, mut store) = env.data_and_store_mut();
