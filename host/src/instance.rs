@@ -56,7 +56,7 @@ impl Live {
     /// A new instance of `compiled`: its start function and `plc_abi_version` run now, on the
     /// budget the instance starts with (which `_initialize` and `init` share at its first poll).
     pub(crate) fn new(compiled: &Compiled) -> Result<Live, Fault> {
-        let Compiled { name, engine, module, limits, memory_exceeded } = compiled;
+        let Compiled { name, engine, module, limits, memory_exceeded, .. } = compiled;
         memory_exceeded.store(false, Ordering::Relaxed);
         let mut store = Store::new(engine.clone());
         let state = FunctionEnv::new(&mut store, GuestState::new(name.clone(), limits.log_messages_per_poll));

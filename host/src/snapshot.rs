@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use crate::environment::Value;
 use crate::fault::Fault;
+use crate::forces::Force;
 use crate::program::Program;
+use crate::scheduler::CycleStats;
 use crate::stats::ProgramStats;
 use crate::supervisor::Status;
 
@@ -24,6 +26,12 @@ pub struct Snapshot {
     pub outputs: Vec<u8>,
     /// Every variable, as the environment lists them.
     pub variables: Vec<(String, Value)>,
+    /// The forces in effect, in the order they were set (the images and variables above
+    /// show their values).
+    pub forces: Vec<Force>,
+    /// The scan loop's cycle statistics, as it last reported them
+    /// ([`Mailbox::record_cycle`](crate::remote::Mailbox::record_cycle)); zero if it does not.
+    pub cycle: CycleStats,
 }
 
 /// One program in a [`Snapshot`].
@@ -38,6 +46,8 @@ pub struct ProgramSnapshot {
     pub stats: ProgramStats,
     /// Its last fault.
     pub last_fault: Option<Fault>,
+    /// The SHA-256 of its module's bytes.
+    pub sha256: [u8; 32],
 }
 
 impl ProgramSnapshot {
@@ -47,6 +57,7 @@ impl ProgramSnapshot {
             status: program.status(),
             stats: *program.stats(),
             last_fault: program.last_fault().cloned(),
+            sha256: *program.sha256(),
         }
     }
 }
