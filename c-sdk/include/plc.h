@@ -3,7 +3,7 @@
  *
  * Header-only, no C library needed. Every fallible call returns a wasm_result_t code
  * (WASM_SUCCESS = 0) and writes its result through a pointer; the *_or helpers return a
- * default instead. Function blocks are structs: zero-initialise them (`plc_ton_t t = {0};` or a
+ * default instead. PLC_PROGRAM_TRY and PLC_TRY end a scan at its first error and report it. Function blocks are structs: zero-initialise them (`plc_ton_t t = {0};` or a
  * static) and call them once per scan, as in IEC 61131-3. Their semantics are those of the Rust
  * SDK (plc-sdk), checked by the same recipes.
  */
@@ -247,6 +247,79 @@ static inline int plc_msg_send(int level, const char *file, int line, plc_msg_t 
 }
 
 #define PLC_LOG_MSG(level, m) plc_msg_send((level), __FILE__, __LINE__, (m))
+
+/* ---- Errors: PLC_PROGRAM_TRY and PLC_TRY ----------------------------------------------------- */
+
+/** What a wasm_result_t code means, in the words of the Rust SDK's Error::message. */
+static inline const char *plc_result_message(int rc) {
+    switch (rc) {
+    case WASM_SUCCESS:
+        return "success";
+    case WASM_GENERIC_ERROR:
+        return "the controller reported an error";
+    case WASM_ADDRESS_OUT_OF_BOUNDS:
+        return "IO address out of bounds";
+    case WASM_UNKNOWN_VARIABLE:
+        return "unknown variable";
+    case WASM_BAD_VARIABLE_TYPE:
+        return "variable has another type";
+    case WASM_VARIABLE_TABLE_FULL:
+        return "the variable table is full";
+    default:
+        return "unknown result code";
+    }
+}
+
+/**
+ * Ends a scan whose outcome is `rc`, as the Rust SDK does for a program returning Result: a
+ * non-zero `rc` is reported (wasm_report_error: counted by the controller, not a fault), and
+ * logged at LOG_WARN from `file` and `line` when it differs from the previous scan's outcome,
+ * kept in `*last`: "scan ended in an error: IO address out of bounds".
+ */
+static inline void plc_end_scan(int rc, int *last, const char *file, int line) {
+    if (rc != WASM_SUCCESS) {
+        if (rc != *last) {
+            plc_msg_t m = plc_msg();
+            plc_msg_str(&m, "scan ended in an error: ");
+            plc_msg_str(&m, plc_result_message(rc));
+            if (rc < WASM_SUCCESS || rc > WASM_VARIABLE_TABLE_FULL) {
+                plc_msg_char(&m, ' ');
+                plc_msg_int(&m, rc);
+            }
+            plc_msg_send(LOG_WARN, file, line, &m);
+        }
+        wasm_report_error(rc);
+    }
+    *last = rc;
+}
+
+/**
+ * Defines the program's scan as a function returning a wasm_result_t code (WASM_SUCCESS, or
+ * the error that ended the scan), exported as `poll` through plc_end_scan:
+ *
+ *     PLC_PROGRAM_TRY(copy) {
+ *         uint8_t address = 0, value = 0;
+ *         PLC_TRY(plc_input_u8(0, &address));
+ *         PLC_TRY(plc_input_u8(address, &value));
+ *         return plc_set_output_u8(0, value);
+ *     }
+ */
+#define PLC_PROGRAM_TRY(name)                                                                      \
+    static int name(void);                                                                         \
+    __attribute__((export_name("poll"))) void plc_poll_##name(void) {                             \
+        static int last = WASM_SUCCESS;                                                            \
+        plc_end_scan(name(), &last, __FILE__, __LINE__);                                           \
+    }                                                                                              \
+    static int name(void)
+
+/** Returns the code of `call` from the enclosing function unless it is WASM_SUCCESS (Rust's `?`). */
+#define PLC_TRY(call)                                                                              \
+    do {                                                                                           \
+        int plc_try_rc_ = (call);                                                                  \
+        if (plc_try_rc_ != WASM_SUCCESS) {                                                         \
+            return plc_try_rc_;                                                                    \
+        }                                                                                          \
+    } while (0)
 
 /* ---- IEC 61131-3 function blocks ------------------------------------------------------------ */
 

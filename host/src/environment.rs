@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::time::Duration;
 
-use plc_sdk::abi::wasm_result_t;
+use plc_abi::wasm_result_t;
 
 /// The value of a global variable: bool, i32 or f64.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,6 +45,7 @@ impl fmt::Display for Value {
 
 /// Why an [`Environment`] refused a request; each maps to an ABI result code.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EnvError {
     /// An input or output range outside the process image.
     AddressOutOfBounds,

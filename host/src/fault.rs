@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use plc_sdk::abi;
+use plc_abi as abi;
 use wasmer::sys::vm::TrapCode;
 use wasmer::RuntimeError;
 
@@ -47,6 +47,11 @@ impl fmt::Display for FaultKind {
     }
 }
 
+/// The innermost frames a fault keeps of a deep backtrace.
+const INNER_FRAMES: usize = 16;
+/// The outermost frames it keeps.
+const OUTER_FRAMES: usize = 4;
+
 /// A program's fault, ready to show an operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
@@ -67,14 +72,21 @@ impl Fault {
     /// host knows better when a budget ran out).
     pub(crate) fn from_runtime(error: RuntimeError, kind: Option<FaultKind>) -> Self {
         let message = error.message();
-        let backtrace = error
-            .trace()
-            .iter()
-            .map(|frame| {
-                let name = frame.function_name().map_or_else(|| format!("func[{}]", frame.func_index()), str::to_owned);
-                format!("{}!{}+{:#x}", frame.module_name(), name, frame.func_offset())
-            })
-            .collect();
+        let trace = error.trace();
+        let show = |frame: &wasmer::FrameInfo| {
+            let name = frame.function_name().map_or_else(|| format!("func[{}]", frame.func_index()), str::to_owned);
+            format!("{}!{}+{:#x}", frame.module_name(), name, frame.func_offset())
+        };
+        // A trap deep in a recursion has thousands of frames: keep the innermost and the
+        // outermost, and count the rest.
+        let backtrace = if trace.len() <= INNER_FRAMES + OUTER_FRAMES {
+            trace.iter().map(show).collect()
+        } else {
+            let inner = trace[..INNER_FRAMES].iter().map(show);
+            let skipped = format!("... {} more frames ...", trace.len() - INNER_FRAMES - OUTER_FRAMES);
+            let outer = trace[trace.len() - OUTER_FRAMES..].iter().map(show);
+            inner.chain(std::iter::once(skipped)).chain(outer).collect()
+        };
         let kind = kind.unwrap_or_else(|| error.to_trap().map_or(FaultKind::Other, FaultKind::Trap));
         Fault { kind, message, backtrace }
     }

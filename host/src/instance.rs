@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering;
 
-use plc_sdk::abi;
+use plc_abi as abi;
 use wasmer::{Extern, FunctionEnv, Global, Instance, InstantiationError, Store, TypedFunction, Value};
 
 use crate::compiled::Compiled;
@@ -83,6 +83,7 @@ impl Live {
             .filter_map(|name| Some((name, instance.exports.get_typed_function::<(), ()>(&store, name).ok()?)))
             .collect();
         let meter = Meter::of(&instance)?;
+        state.as_mut(&mut store).meter = Some((meter.remaining.clone(), meter.exhausted.clone()));
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
             // No refill: the start function, `plc_abi_version`, `_initialize` and `init` of an
             // instance share the one budget it started with.
@@ -106,7 +107,8 @@ impl Live {
     /// One poll: `_initialize` and `init` first on a new instance, then `poll` on a full
     /// budget, all with `env` lent; what the poll staged is published if nothing faulted
     /// (adding the output bits it changed to `owned`), dropped otherwise.
-    pub(crate) fn run(&mut self, env: &mut dyn Environment, compiled: &Compiled, owned: &mut OwnedOutputs) -> Result<(), Fault> {
+    /// The errors the program reported during the poll are added to `errors`.
+    pub(crate) fn run(&mut self, env: &mut dyn Environment, compiled: &Compiled, owned: &mut OwnedOutputs, errors: &mut u64) -> Result<(), Fault> {
         let limits = &compiled.limits;
         self.state.as_mut(&mut self.store).tx.begin(env);
         compiled.memory_exceeded.store(false, Ordering::Relaxed);
@@ -126,6 +128,7 @@ impl Live {
             Ok(()) => tx.commit(env, owned),
             Err(_) => tx.discard(env),
         }
+        *errors += std::mem::take(&mut tx.errors);
         let dropped = tx.logs_dropped;
         if dropped > 0 {
             log::warn!(target: &*tx.program, "dropped {dropped} log messages: more than {} in one scan", limits.log_messages_per_poll);

@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use plc_sdk::abi::{self, wasm_log_level, wasm_result_t};
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView};
+use plc_abi::{self as abi, wasm_log_level, wasm_result_t};
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, Imports, Memory, MemoryView, RuntimeError};
 
 use crate::environment::{EnvError, Environment, LogRecord, Value};
 use crate::lend::Lent;
+use crate::metering::COPIED_BYTES_PER_POINT_SHIFT;
 use crate::transaction::Transaction;
 
 const OK: i32 = wasm_result_t::WASM_SUCCESS as i32;
@@ -28,14 +29,35 @@ pub(crate) struct GuestState {
     pub(crate) lent: Lent,
     /// The program's exported memory, once instantiated.
     pub(crate) memory: Option<Memory>,
+    /// The meter's globals (points left, exhausted flag), once instantiated.
+    pub(crate) meter: Option<(Global, Global)>,
     /// The poll in progress, or the last one.
     pub(crate) tx: Transaction,
 }
 
 impl GuestState {
     pub(crate) fn new(program: Arc<str>, log_budget: u32) -> Self {
-        GuestState { lent: Lent::default(), memory: None, tx: Transaction::new(program, log_budget) }
+        GuestState { lent: Lent::default(), memory: None, meter: None, tx: Transaction::new(program, log_budget) }
     }
+}
+
+/// Charges the bytes the call copied (one point per 16) to the CPU budget, after `code` was
+/// computed: past the budget the program traps, flagged as out of budget.
+fn pay(mut env: Env<'_>, code: i32) -> Result<i32, RuntimeError> {
+    let (state, mut store) = env.data_and_store_mut();
+    let points = std::mem::take(&mut state.tx.copied) >> COPIED_BYTES_PER_POINT_SHIFT;
+    let Some((remaining, exhausted)) = state.meter.as_ref().filter(|_| points > 0) else { return Ok(code) };
+    let left = match remaining.get(&mut store) {
+        wasmer::Value::I64(left) => left,
+        _ => 0,
+    };
+    let points = i64::try_from(points).unwrap_or(i64::MAX);
+    if left < points {
+        let _ = exhausted.set(&mut store, wasmer::Value::I32(1));
+        return Err(RuntimeError::new("the CPU budget is spent"));
+    }
+    let _ = remaining.set(&mut store, wasmer::Value::I64(left - points));
+    Ok(code)
 }
 
 /// Guest text as UTF-8 (invalid sequences replaced). `kept` is what the host read of a text of
@@ -89,6 +111,7 @@ pub(crate) fn host_function(store: &mut impl AsStoreMut, env: &FunctionEnv<Guest
         "wasm_variable_write_boolean" => Function::new_typed_with_env(store, env, wasm_variable_write_boolean),
         "wasm_variable_write_double" => Function::new_typed_with_env(store, env, wasm_variable_write_double),
         "wasm_variable_write_int" => Function::new_typed_with_env(store, env, wasm_variable_write_int),
+        "wasm_report_error" => Function::new_typed_with_env(store, env, wasm_report_error),
         _ => return None,
     };
     Some(f)
@@ -123,8 +146,8 @@ fn read_name<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8; ab
     std::str::from_utf8(raw).map_err(|_| GENERIC)
 }
 
-fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, message: i32, message_len: i32) -> i32 {
-    with_memory(env, |tx, env, view| {
+fn wasm_log(mut env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, message: i32, message_len: i32) -> Result<i32, RuntimeError> {
+    let code = with_memory(env.as_mut(), |tx, env, view| {
         if tx.logs_left == 0 {
             tx.logs_dropped += 1;
             return GENERIC;
@@ -143,6 +166,7 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
         // Read through the scratch buffer: one allocation per string, for the record itself.
         let mut text = |(start, len): (u64, usize), max: u64| {
             tx.scratch.resize(len.min(max as usize), 0);
+            tx.copied += tx.scratch.len();
             view.read(start, &mut tx.scratch).map(|()| escape_controls(&cut_text(&tx.scratch, len)).into_owned())
         };
         let (Ok(file), Ok(message)) = (text(file, MAX_FILE_NAME_LEN), text(message, abi::MAX_LOG_MESSAGE_LEN as u64)) else {
@@ -164,15 +188,18 @@ fn wasm_log(env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, messa
         }
         env.log(record);
         OK
-    })
+    });
+    pay(env, code)
 }
 
-fn wasm_read_input(env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> i32 {
-    read_image(env, Image::Inputs, address, buffer, buffer_len)
+fn wasm_read_input(mut env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> Result<i32, RuntimeError> {
+    let code = read_image(env.as_mut(), Image::Inputs, address, buffer, buffer_len);
+    pay(env, code)
 }
 
-fn wasm_read_output(env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> i32 {
-    read_image(env, Image::Outputs, address, buffer, buffer_len)
+fn wasm_read_output(mut env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> Result<i32, RuntimeError> {
+    let code = read_image(env.as_mut(), Image::Outputs, address, buffer, buffer_len);
+    pay(env, code)
 }
 
 enum Image {
@@ -205,6 +232,7 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
             Err(code) => return code,
         };
         tx.scratch.resize(len, 0);
+        tx.copied = len;
         let read = match image {
             Image::Inputs => env.read_input(address, &mut tx.scratch),
             Image::Outputs => env.read_output(address, &mut tx.scratch),
@@ -223,18 +251,20 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
     })
 }
 
-fn wasm_write_output(env: Env<'_>, address: i32, data: i32, data_len: i32) -> i32 {
-    with_memory(env, |tx, _, view| {
+fn wasm_write_output(mut env: Env<'_>, address: i32, data: i32, data_len: i32) -> Result<i32, RuntimeError> {
+    let code = with_memory(env.as_mut(), |tx, _, view| {
         let Some((start, len)) = guest_range(view, data, data_len) else { return GENERIC };
         let address = match image_range(address, len, tx.outputs.bytes.len()) {
             Ok(address) => address,
             Err(code) => return code,
         };
+        tx.copied = len;
         if view.read(start, tx.outputs.write(address, len)).is_err() {
             return GENERIC;
         }
         OK
-    })
+    });
+    pay(env, code)
 }
 
 fn wasm_current_time(env: Env<'_>, secs: i32, nanos: i32) -> i32 {
@@ -345,6 +375,18 @@ fn wasm_variable_write_double(env: Env<'_>, name: i32, name_len: i32, value: f64
 
 fn wasm_variable_write_int(env: Env<'_>, name: i32, name_len: i32, value: i32) -> i32 {
     write_variable(env, name, name_len, Value::Int(value))
+}
+
+/// Counts an error the program reports for this scan (`code` 0 is no error: refused). Like
+/// every intrinsic it answers `GENERIC` before the program has a memory (its start function).
+fn wasm_report_error(env: Env<'_>, code: i32) -> i32 {
+    with_memory(env, |tx, _, _| {
+        if code == OK {
+            return GENERIC;
+        }
+        tx.errors += 1;
+        OK
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! # plc-host: the reference wasm-plc controller
 //!
-//! Loads PLC programs (wasm modules), checks them against the ABI of [`plc_sdk::abi`], and
+//! Loads PLC programs (wasm modules), checks them against the ABI of [`plc_abi`], and
 //! polls them once per scan cycle, each in its own sandbox: a trap, an endless loop or a
 //! memory bomb faults that program only, and the host and every other program keep running.
 //!

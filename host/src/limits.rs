@@ -6,7 +6,8 @@ use std::fmt;
 use wasmer::{Pages, WASM_PAGE_SIZE};
 
 /// What the host does with a program after it faults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FaultPolicy {
     /// The program stays stopped until an operator acts, as a PLC does. The default.
     #[default]
@@ -38,7 +39,8 @@ impl fmt::Display for FaultPolicy {
 }
 
 /// Which wasmer compiler turns a program into machine code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Compiler {
     /// Optimising; the default.
     #[default]
@@ -69,7 +71,8 @@ impl fmt::Display for Compiler {
 }
 
 /// What happens to a program's outputs when it faults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OutputsOnFault {
     /// They keep their last good values (the faulted poll published nothing). The default.
     #[default]

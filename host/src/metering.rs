@@ -8,14 +8,20 @@
 //! run for seconds on one point. The length is on top of the stack for each of them; the
 //! inserted code keeps it in a third global while it charges it.
 //!
+//! A call of an intrinsic costs [`INTRINSIC_CALL_POINTS`], about what the host spends on it;
+//! the intrinsics that copy a buffer charge one point more per 16 bytes they copied, on the
+//! host side once the lengths are checked (`intrinsics.rs`).
+//!
 //! One [`Metering`] serves one module (its global indexes are those of that module), so each
 //! program has an engine of its own.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use wasmer::sys::{FunctionMiddleware, MiddlewareError, MiddlewareReaderState, ModuleMiddleware};
 use wasmer::wasmparser::{BlockType, Operator};
 use wasmer::{ExportIndex, GlobalInit, GlobalType, LocalFunctionIndex, ModuleInfo, Mutability, Type};
+use wasmer_types::ImportIndex;
 
 /// The export holding the points left (i64).
 pub(crate) const REMAINING_POINTS: &str = "plc_meter_remaining_points";
@@ -27,6 +33,13 @@ pub(crate) const RESERVED_PREFIX: &str = "plc_meter_";
 /// Bytes of `memory.fill`/`copy`/`init` per point (as a shift: 16 bytes). Measured in
 /// `benches/bulk.rs`: a point of bulk memory work takes no longer than a point of ordinary code.
 pub(crate) const BYTES_PER_POINT_SHIFT: i64 = 4;
+
+/// Bytes an intrinsic copies per point it charges (as a shift): as bulk memory.
+pub(crate) const COPIED_BYTES_PER_POINT_SHIFT: u32 = BYTES_PER_POINT_SHIFT as u32;
+
+/// What one call of an intrinsic costs: a host call takes about 50 ns, a point about 0.3–1 ns
+/// (`benches/budget.rs`).
+pub(crate) const INTRINSIC_CALL_POINTS: u64 = 50;
 
 #[derive(Debug, Clone, Copy)]
 struct Globals {
@@ -41,19 +54,22 @@ struct Globals {
 pub(crate) struct Metering {
     initial: u64,
     globals: Mutex<Option<Globals>>,
+    /// The module's imported functions, by index.
+    imports: Mutex<Arc<HashSet<u32>>>,
 }
 
 impl Metering {
     /// A meter whose instances start with `initial` points.
     pub(crate) fn new(initial: u64) -> Arc<Metering> {
-        Arc::new(Metering { initial, globals: Mutex::new(None) })
+        Arc::new(Metering { initial, globals: Mutex::new(None), imports: Mutex::default() })
     }
 }
 
 impl ModuleMiddleware for Metering {
     fn generate_function_middleware<'a>(&self, _: LocalFunctionIndex) -> Box<dyn FunctionMiddleware<'a> + 'a> {
         let globals = *self.globals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Box::new(FunctionMetering { globals, cost: 0 })
+        let imports = self.imports.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        Box::new(FunctionMetering { globals, imports, cost: 0 })
     }
 
     fn transform_module_info(&self, info: &mut ModuleInfo) -> Result<(), MiddlewareError> {
@@ -69,6 +85,15 @@ impl ModuleMiddleware for Metering {
             }
             index.as_u32()
         };
+        let imports = info
+            .imports
+            .iter()
+            .filter_map(|(_, index)| match index {
+                ImportIndex::Function(function) => Some(function.as_u32()),
+                _ => None,
+            })
+            .collect();
+        *self.imports.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(imports);
         let initial = i64::try_from(self.initial).unwrap_or(i64::MAX);
         *globals = Some(Globals {
             remaining: add(Type::I64, GlobalInit::I64Const(initial), Some(REMAINING_POINTS)),
@@ -81,6 +106,7 @@ impl ModuleMiddleware for Metering {
 
 struct FunctionMetering {
     globals: Option<Globals>,
+    imports: Arc<HashSet<u32>>,
     /// The cost of the basic block so far.
     cost: u64,
 }
@@ -121,13 +147,15 @@ fn ends_block(operator: &Operator) -> bool {
     )
 }
 
-/// How an instruction's i32 length operand (on top of the stack) is charged: `Some(shift)`
-/// charges `length >> shift` points.
-fn length_shift(operator: &Operator) -> Option<i64> {
-    match operator {
-        Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } | Operator::MemoryInit { .. } => Some(BYTES_PER_POINT_SHIFT),
-        Operator::TableFill { .. } | Operator::TableCopy { .. } | Operator::TableInit { .. } | Operator::TableGrow { .. } => Some(0),
-        _ => None,
+impl FunctionMetering {
+    /// How an instruction's i32 length operand (on top of the stack) is charged: `Some(shift)`
+    /// charges `length >> shift` points.
+    fn length_shift(&self, operator: &Operator) -> Option<i64> {
+        match operator {
+            Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } | Operator::MemoryInit { .. } => Some(BYTES_PER_POINT_SHIFT),
+            Operator::TableFill { .. } | Operator::TableCopy { .. } | Operator::TableInit { .. } | Operator::TableGrow { .. } => Some(0),
+            _ => None,
+        }
     }
 }
 
@@ -157,8 +185,11 @@ impl<'a> FunctionMiddleware<'a> for FunctionMetering {
             return Err(MiddlewareError::new("plc-meter", "the module was not prepared for metering"));
         };
         // Counted before the block ends, so that a call cannot escape its own cost.
-        self.cost += 1;
-        if let Some(shift) = length_shift(&operator) {
+        self.cost += match operator {
+            Operator::Call { function_index } if self.imports.contains(&function_index) => INTRINSIC_CALL_POINTS,
+            _ => 1,
+        };
+        if let Some(shift) = self.length_shift(&operator) {
             let length = [
                 Operator::GlobalGet { global_index: globals.scratch },
                 Operator::I64ExtendI32U,

@@ -88,6 +88,11 @@ impl Program {
         self.stats.faults
     }
 
+    /// Errors the program reported so far ([`ProgramStats::errors`]).
+    pub fn errors(&self) -> u64 {
+        self.stats.errors
+    }
+
     /// The last fault, if any.
     pub fn last_fault(&self) -> Option<&Fault> {
         self.supervisor.last_fault.as_ref()
@@ -137,8 +142,9 @@ impl Program {
         }
         let started = Instant::now();
         let outcome = match &mut self.live {
-            Some(live) => live.run(env, &self.compiled, &mut self.owned),
-            None => Live::new(&self.compiled).and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned)),
+            Some(live) => live.run(env, &self.compiled, &mut self.owned, &mut self.stats.errors),
+            None => Live::new(&self.compiled)
+                .and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned, &mut self.stats.errors)),
         };
         self.stats.polled(started.elapsed());
         match outcome {

@@ -14,6 +14,10 @@ pub struct ProgramStats {
     pub last_poll: Duration,
     /// The longest poll so far.
     pub max_poll: Duration,
+    /// Errors the program reported (`wasm_report_error`; a `#[plc_program]` returning `Result`
+    /// reports each scan that returns `Err`). Not faults: the program keeps running. The count
+    /// goes on across faults and restarts.
+    pub errors: u64,
 }
 
 impl ProgramStats {

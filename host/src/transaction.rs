@@ -98,6 +98,10 @@ pub(crate) struct Transaction {
     log_budget: u32,
     /// A buffer reused by every call that copies bytes.
     pub(crate) scratch: Vec<u8>,
+    /// Bytes the current intrinsic call copied, to be charged to the CPU budget.
+    pub(crate) copied: usize,
+    /// Errors the program reported (`wasm_report_error`) since they were last taken.
+    pub(crate) errors: u64,
 }
 
 impl Transaction {
@@ -113,6 +117,8 @@ impl Transaction {
             logs_dropped: 0,
             log_budget,
             scratch: Vec::new(),
+            copied: 0,
+            errors: 0,
         }
     }
 

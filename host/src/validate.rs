@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use plc_sdk::abi::{self, ValType};
+use plc_abi::{self as abi, ValType};
 use wasmer::{ExternType, FunctionType, Module, Type};
 
 use crate::limits::Limits;

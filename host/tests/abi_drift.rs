@@ -4,7 +4,7 @@
 mod support;
 
 use plc_host::Value;
-use plc_sdk::abi::{self, ValType};
+use plc_abi::{self as abi, ValType};
 use support::*;
 use wasmer::{Engine, ExternType, FunctionType, Module, Type};
 
@@ -63,27 +63,51 @@ fn the_seed_example_imports_only_wasm_log() {
     assert_eq!(logs[0].line, 6);
 }
 
-/// The twins run three scans each in the host and leave the same world behind.
-#[test]
-fn the_host_runs_both_twins_alike() {
+/// Runs each twin for three scans, 10 ms apart, with the inputs 7, 9 and an output image of
+/// `outputs` bytes; hands each program and its environment to `check`, and asserts that both
+/// leave the same outputs and variables behind.
+fn run_twins(outputs: usize, check: impl Fn(&str, &plc_host::Program, &plc_host::InMemoryEnvironment)) {
     let mut worlds = Vec::new();
     for (name, wasm) in [("rust", rust_guest("guest-abi-all")), ("c", c_test_guest("abi_all"))] {
         let mut program = load(name, &wasm);
-        let mut env = env(2, 3);
+        let mut env = env(2, outputs);
         env.inputs = vec![7, 9];
         for scan in 0..3u64 {
             env.elapsed = std::time::Duration::from_millis(10 * scan);
             program.poll(&mut env).unwrap_or_else(|f| panic!("{name}: {f}"));
         }
         let m = &env;
+        check(name, &program, m);
+        worlds.push((m.outputs.clone(), m.variables.clone()));
+    }
+    assert_eq!(worlds[0], worlds[1]);
+}
+
+/// The twins run three scans each in the host and leave the same world behind.
+#[test]
+fn the_host_runs_both_twins_alike() {
+    run_twins(3, |name, program, m| {
         assert_eq!(m.outputs, [7, 9, 1], "{name}");
         assert_eq!(m.variables.get("count"), Some(&Value::Int(3)), "{name}");
         assert_eq!(m.variables.get("ratio"), Some(&Value::Double(1.5)), "{name}");
         assert_eq!(m.variables.get("flag"), Some(&Value::Bool(true)), "{name}");
         assert_eq!(m.logs.len(), 3, "{name}");
-        worlds.push((m.outputs.clone(), m.variables.clone()));
-    }
-    assert_eq!(worlds[0], worlds[1]);
+        assert_eq!(program.errors(), 0, "{name}");
+    });
+}
+
+/// With an output image too small for their write, both twins end every scan in
+/// `WASM_ADDRESS_OUT_OF_BOUNDS`: reported each scan (`wasm_report_error`, counted by the host),
+/// logged once, not a fault.
+#[test]
+fn both_twins_report_an_error_alike() {
+    run_twins(1, |name, program, m| {
+        assert_eq!((program.errors(), program.faults(), program.polls()), (3, 0, 3), "{name}");
+        let logs: Vec<_> = m.logs.iter().map(|r| (r.level, r.message.as_str())).collect();
+        assert_eq!(logs, [(log::Level::Warn, "scan ended in an error: IO address out of bounds")], "{name}");
+        assert_eq!(m.outputs, [0], "{name}");
+        assert_eq!(m.variables.get("count"), Some(&Value::Int(3)), "{name}: the scans' variables were published");
+    });
 }
 
 /// The host calls a WASI reactor's `_initialize`, then `init`, then `poll`.

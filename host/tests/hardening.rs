@@ -8,7 +8,7 @@ mod support;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use plc_host::{Compiler, Environment, InMemoryEnvironment, FaultKind, Limits, LoadError, OutputsOnFault, Program, Status, Value, VariableLimits};
-use plc_sdk::abi::wasm_result_t;
+use plc_abi::wasm_result_t;
 use support::*;
 
 /// Loads WAT under `limits`, panicking with the problems if it is refused.
@@ -187,7 +187,8 @@ fn an_image_read_past_the_image_is_refused_before_any_work() {
                 (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 1000))))
             (i32.store (i32.const 0) (local.get $codes))
             (drop (call $write (i32.const 0) (i32.const 0) (i32.const 4)))))"#;
-    let mut program = load_with(wat, Limits { memory_bytes: 32 << 20, ..Limits::default() });
+    // Asking for 16 MiB costs 1M points a call, refused or not: a budget for all of them.
+    let mut program = load_with(wat, Limits { memory_bytes: 32 << 20, cpu_budget: 1 << 40, ..Limits::default() });
     let recording = Recording { inner: plc_host::InMemoryEnvironment::new(16, 16), largest_read: AtomicUsize::new(0) };
     let mut recording = recording;
     program.poll(&mut recording).unwrap();
@@ -215,7 +216,7 @@ fn staged_outputs_of_alternating_lengths_all_land() {
                 (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100000))))
             (i32.store8 (i32.const 0) (local.get $failed))
             (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1)))))"#;
-    let mut program = load_with(wat, Limits::default());
+    let mut program = load_with(wat, Limits { cpu_budget: 100_000_000, ..Limits::default() });
     let mut env = env(0, 3);
     program.poll(&mut env).unwrap();
     // Last i = 99,999 (odd: a 2-byte write of 0x869f): byte 0 = 0x9f, byte 1 = 0x86.
@@ -379,4 +380,36 @@ fn a_cut_log_message_ends_on_a_character_boundary() {
     load_with(&wat, Limits::default()).poll(&mut env).unwrap();
     let message = env.logs.back().cloned().unwrap().message;
     assert_eq!(message, "a".repeat(4095), "no half character, no U+FFFD");
+}
+
+/// An intrinsic call costs 50 points, and one that copies a buffer one more per 16 bytes of
+/// its length: ten 1 MiB reads of the input image fit a budget that twenty do not.
+#[test]
+fn intrinsic_calls_are_charged_by_their_length() {
+    let reads = |count: u32| {
+        format!(
+            r#"(module
+                (import "env" "wasm_read_input" (func $in (param i32 i32 i32) (result i32)))
+                (memory (export "memory") 17 17)
+                (func (export "poll") (local $i i32)
+                    (loop $again
+                        (drop (call $in (i32.const 0) (i32.const 0) (i32.const 1048576)))
+                        (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const {count}))))))"#
+        )
+    };
+    let limits = Limits { cpu_budget: 10 * (65_536 + 50) + 200, memory_bytes: 17 << 16, ..Limits::default() };
+    let mut env = InMemoryEnvironment::new(1 << 20, 0);
+    load_with(&reads(10), limits.clone()).poll(&mut env).unwrap();
+    let fault = load_with(&reads(20), limits).poll(&mut env).unwrap_err();
+    assert_eq!(fault.kind, FaultKind::CpuBudget, "{fault}");
+}
+
+#[test]
+fn a_trap_deep_in_a_recursion_keeps_a_short_backtrace() {
+    let wat = r#"(module (memory (export "memory") 1)
+        (func $down (param $n i32) (if (i32.eqz (local.get $n)) (then unreachable)) (call $down (i32.sub (local.get $n) (i32.const 1))))
+        (func (export "poll") (call $down (i32.const 20000))))"#;
+    let fault = load_with(wat, Limits::default()).poll(&mut env(0, 0)).unwrap_err();
+    assert_eq!(fault.backtrace.len(), 21, "{:?}", &fault.backtrace[..3]);
+    assert!(fault.backtrace[16].contains("more frames"), "{}", fault.backtrace[16]);
 }

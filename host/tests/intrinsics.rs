@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use plc_host::{InMemoryEnvironment, Limits, Program, Status, Value};
-use plc_sdk::abi::{self, wasm_result_t::*};
+use plc_abi::{self as abi, wasm_result_t::*};
 use support::*;
 
 const WILD: &str = "i32.const 0xFFFFFFF0";
@@ -74,6 +74,8 @@ fn wild_pointers_and_negative_lengths_get_generic_error_from_every_intrinsic() {
         ("wasm_variable_write_boolean", &["call $wasm_variable_write_boolean ({WILD}) (i32.const 1) (i32.const 1)", "call $wasm_variable_write_boolean (i32.const 100) (i32.const -1) (i32.const 1)"]),
         ("wasm_variable_write_double", &["call $wasm_variable_write_double ({WILD}) (i32.const 1) (f64.const 1)", "call $wasm_variable_write_double (i32.const 100) (i32.const -1) (f64.const 1)"]),
         ("wasm_variable_write_int", &["call $wasm_variable_write_int ({WILD}) (i32.const 1) (i32.const 1)", "call $wasm_variable_write_int (i32.const 100) (i32.const -1) (i32.const 1)"]),
+        // No pointer to get wrong: reporting "error" 0, which is success, is the bad argument.
+        ("wasm_report_error", &["call $wasm_report_error (i32.const 0)"]),
     ];
     for intrinsic in abi::INTRINSICS {
         assert!(calls.iter().any(|(n, _)| *n == intrinsic.name), "add wild-pointer calls for {}", intrinsic.name);
@@ -234,4 +236,22 @@ fn variables_written_in_a_poll_are_seen_by_the_next_program() {
     w.poll(&mut env).unwrap();
     r.poll(&mut env).unwrap();
     assert_eq!(env.outputs[0], 25);
+}
+
+/// `wasm_report_error` counts one error per call with a non-zero code, in `Program::errors`;
+/// the program keeps running and its poll publishes as usual.
+#[test]
+fn reported_errors_are_counted_and_are_not_faults() {
+    for (code, counted) in [(WASM_ADDRESS_OUT_OF_BOUNDS as i32, 1), (-3, 1), (1000, 1), (WASM_SUCCESS as i32, 0)] {
+        let call = format!("call $wasm_report_error (i32.const {code})");
+        let mut program = probe(&call);
+        let mut env = fresh();
+        for _ in 0..3 {
+            program.poll(&mut env).unwrap();
+        }
+        let expected = if counted == 1 { WASM_SUCCESS } else { WASM_GENERIC_ERROR } as u8;
+        assert_eq!(env.outputs[0], expected, "{call}: the poll published its output");
+        assert_eq!((program.errors(), program.faults(), program.status()), (3 * counted, 0, Status::Running), "{call}");
+        assert!(env.logs.is_empty(), "{call}: the host logs nothing of it");
+    }
 }

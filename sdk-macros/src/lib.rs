@@ -27,6 +27,30 @@ use syn::{parse_macro_input, FnArg, Item, ItemFn, ReturnType, Type};
 /// # sim.scan(poll);
 /// ```
 ///
+/// The function may return `Result<(), plc_sdk::Error>` and use `?`. An `Err` is not a fault:
+/// the scan ends there, what it staged is published, and the next scan runs as usual. Each
+/// `Err` is reported to the controller, which counts it in the program's statistics, and it is
+/// logged at warning level, from the file and line of the function, when it differs from the
+/// previous scan's outcome: once when the error appears, not again while the same error
+/// persists, and again after an `Ok` scan or for another error.
+///
+/// ```
+/// use plc_sdk::prelude::*;
+///
+/// #[plc_program]
+/// fn copy() -> Result<(), Error> {
+///     let address = Input::<u8>::new(0).get()?; // which input byte to copy
+///     let value = Input::<u8>::new(u32::from(address)).get()?;
+///     Output::<u8>::new(0).set(value)
+/// }
+/// # let mut sim = plc_sdk::sim::Simulator::with_image_sizes(4, 1);
+/// sim.set_inputs(&[9]); // no input byte 9: `Err(Error::AddressOutOfBounds)`
+/// sim.scan(poll);
+/// sim.scan(poll);
+/// assert_eq!(sim.errors(), 2);
+/// assert_eq!(sim.take_logs().len(), 1); // logged once while the error persists
+/// ```
+///
 /// It also exports `plc_abi_version`, which tells the controller which ABI the program speaks.
 /// One program per crate.
 #[proc_macro_attribute]
@@ -56,16 +80,32 @@ fn expand(item: Item) -> syn::Result<proc_macro2::TokenStream> {
     }
     let name = &function.sig.ident;
     let span = function.sig.ident.span();
-    let body = match &state {
+    let call = match &state {
         Some(state) => {
             // Spanned at the state type, so that a type without `Default` is pointed at there.
             let slot = quote_spanned! {state.span()=> ::plc_sdk::__private::ProgramState<#state> };
             quote_spanned! {span=>
-                static __PLC_PROGRAM_STATE: #slot = ::plc_sdk::__private::ProgramState::new();
-                __PLC_PROGRAM_STATE.scan(#name);
+                {
+                    static __PLC_PROGRAM_STATE: #slot = ::plc_sdk::__private::ProgramState::new();
+                    __PLC_PROGRAM_STATE.scan(#name)
+                }
             }
         }
-        None => quote_spanned! {span=> #name(); },
+        None => quote_spanned! {span=> ::core::option::Option::Some(#name()) },
+    };
+    let body = match result_type(&function.sig.output)? {
+        None => quote_spanned! {span=> let _ = #call; },
+        Some(error) => {
+            // Spanned at the error type: `Result<(), other::Error>` is refused there.
+            let outcome = quote_spanned! {error.span()=> ::core::result::Result<(), ::plc_sdk::Error> };
+            quote_spanned! {span=>
+                static __PLC_PROGRAM_OUTCOME: ::plc_sdk::__private::ScanOutcome = ::plc_sdk::__private::ScanOutcome::new();
+                if let ::core::option::Option::Some(outcome) = #call {
+                    let outcome: #outcome = outcome;
+                    __PLC_PROGRAM_OUTCOME.report(outcome, ::core::file!(), ::core::line!());
+                }
+            }
+        }
     };
     Ok(quote! {
         #function
@@ -116,10 +156,45 @@ fn check_signature(function: &ItemFn) -> syn::Result<()> {
     if let Some(variadic) = &sig.variadic {
         return Err(syn::Error::new(variadic.span(), "a PLC program takes no arguments, or one `&mut State`"));
     }
-    if let ReturnType::Type(_, ty) = &sig.output {
-        return Err(syn::Error::new(ty.span(), "a PLC program returns nothing: report problems with `error!` or by an output"));
-    }
     Ok(())
+}
+
+/// `Some(the error type)` for `-> Result<(), Error>`, `None` for no return type or `-> ()`; any other
+/// return type is refused. Only the shape is checked here (the `Error` may be `plc_sdk::Error`
+/// or imported); the generated code makes the compiler check that it is `plc_sdk::Error`.
+fn result_type(output: &ReturnType) -> syn::Result<Option<&Type>> {
+    let ReturnType::Type(_, ty) = output else { return Ok(None) };
+    if matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) {
+        return Ok(None);
+    }
+    let refuse = |span: Span| {
+        Err(syn::Error::new(span, "a PLC program returns nothing, or `Result<(), plc_sdk::Error>` to report an error with `?`"))
+    };
+    let Some(result) = last_segment(ty).filter(|s| s.ident == "Result") else { return refuse(ty.span()) };
+    let syn::PathArguments::AngleBracketed(args) = &result.arguments else { return refuse(ty.span()) };
+    let types: Vec<&Type> = args.args.iter().filter_map(|a| if let syn::GenericArgument::Type(t) = a { Some(t) } else { None }).collect();
+    let [ok, err] = types[..] else { return refuse(args.span()) };
+    if types.len() != args.args.len() {
+        return refuse(args.span());
+    }
+    if !matches!(ok, Type::Tuple(t) if t.elems.is_empty()) {
+        return Err(syn::Error::new(ok.span(), "a PLC program returns no value: its `Ok` is `()`; publish results by outputs or variables"));
+    }
+    if !last_segment(err).is_some_and(|s| s.ident == "Error" && s.arguments.is_empty()) {
+        return Err(syn::Error::new(
+            err.span(),
+            "the error of a PLC program is `plc_sdk::Error`, the error of every SDK call: turn other errors into one of its variants",
+        ));
+    }
+    Ok(Some(err))
+}
+
+/// The last segment of a plain path type (`plc_sdk::Error` gives `Error`).
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        _ => None,
+    }
 }
 
 /// `S` of `fn name(state: &mut S)`, `None` for `fn name()`.

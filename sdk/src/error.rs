@@ -34,6 +34,19 @@ impl Error {
             Error::Unknown(code) => code,
         }
     }
+
+    /// What went wrong, in words, for an operator. For [`Error::Unknown`] this is
+    /// "unknown result code", without the code, which [`Display`](fmt::Display) adds.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Error::Generic => "the controller reported an error",
+            Error::AddressOutOfBounds => "IO address out of bounds",
+            Error::UnknownVariable => "unknown variable",
+            Error::BadVariableType => "variable has another type",
+            Error::VariableTableFull => "the variable table is full",
+            Error::Unknown(_) => "unknown result code",
+        }
+    }
 }
 
 /// Turns a raw result code into a `Result`.
@@ -45,19 +58,16 @@ pub(crate) fn check(code: i32) -> Result<(), Error> {
         Some(wasm_result_t::WASM_UNKNOWN_VARIABLE) => Err(Error::UnknownVariable),
         Some(wasm_result_t::WASM_BAD_VARIABLE_TYPE) => Err(Error::BadVariableType),
         Some(wasm_result_t::WASM_VARIABLE_TABLE_FULL) => Err(Error::VariableTableFull),
-        None => Err(Error::Unknown(code)),
+        // A code of a newer `plc-abi` than this SDK was written for counts as unknown too.
+        Some(_) | None => Err(Error::Unknown(code)),
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Generic => f.write_str("the controller reported an error"),
-            Error::AddressOutOfBounds => f.write_str("IO address out of bounds"),
-            Error::UnknownVariable => f.write_str("unknown variable"),
-            Error::BadVariableType => f.write_str("variable has another type"),
-            Error::VariableTableFull => f.write_str("the variable table is full"),
-            Error::Unknown(code) => write!(f, "unknown result code {code}"),
+            Error::Unknown(code) => write!(f, "{} {code}", self.message()),
+            _ => f.write_str(self.message()),
         }
     }
 }

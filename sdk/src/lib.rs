@@ -13,15 +13,16 @@
 //! struct Fill { delay: Ton, edge: RTrig, count: Ctu }
 //!
 //! #[plc_program]
-//! fn fill(s: &mut Fill) {
-//!     let level = Input::<u16>::new(2).get().unwrap();
-//!     let start = InputBit::new(0, 0).get().unwrap();
+//! fn fill(s: &mut Fill) -> Result<(), Error> {
+//!     let level = Input::<u16>::new(2).get()?;                    // %IW2
+//!     let start = InputBit::new(0, 0).get()?;                     // %IX0.0
 //!     let open = s.delay.call(start, Duration::from_millis(500))
 //!         && (level as f64) < SETPOINT.get().unwrap_or(100.0);
-//!     OutputBit::new(0, 0).set(open).unwrap();
+//!     OutputBit::new(0, 0).set(open)?;                            // %QX0.0
 //!     if s.count.call(s.edge.call(open), false, 10) {
 //!         info!("filled {} times", s.count.cv());
 //!     }
+//!     Ok(())
 //! }
 //!
 //! // The same program, tested natively against the simulated controller:
@@ -33,6 +34,10 @@
 //! sim.scan(poll);
 //! assert!(sim.output_bit(0, 0));
 //! ```
+//!
+//! The function returns nothing, or `Result<(), Error>` as here: an `Err` ends the scan
+//! without faulting, is logged once while it persists, and is counted by the controller (see
+//! [`macro@plc_program`]).
 //!
 //! In a program crate, put `#![no_std]` at the top of `lib.rs` and build with
 //! `cargo build --release --target wasm32-unknown-unknown` (crate type `cdylib`).
@@ -55,7 +60,9 @@
 #![cfg_attr(not(test), no_std)]
 #![deny(missing_docs)]
 
-pub mod abi;
+/// The ABI: result codes, log levels, export names and the intrinsics' signature table (the
+/// `plc-abi` crate, which the host shares).
+pub use plc_abi as abi;
 pub mod bistables;
 pub mod counters;
 pub mod error;
@@ -78,7 +85,7 @@ mod program;
 /// Support for the code `#[plc_program]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::program::{ProgramState, ABI_VERSION};
+    pub use crate::program::{ProgramState, ScanOutcome, ABI_VERSION};
 }
 
 pub use error::Error;

@@ -39,6 +39,7 @@ use std::string::String;
 use std::vec::Vec;
 
 use crate::abi::{wasm_log_level, wasm_result_t};
+use crate::error::Error;
 use crate::logging::Level;
 
 /// The size of each process image of a new [`Simulator`], in bytes.
@@ -91,6 +92,10 @@ struct Controller {
     variables: BTreeMap<String, Value>,
     logs: Vec<LogRecord>,
     states: Vec<(TypeId, Box<dyn Any>)>,
+    /// Calls of `wasm_report_error`.
+    errors: u64,
+    /// The last scan's error of each program returning `Result`, by the program's file and line.
+    outcomes: BTreeMap<(&'static str, u32), Error>,
 }
 
 impl Controller {
@@ -102,6 +107,8 @@ impl Controller {
             variables: BTreeMap::new(),
             logs: Vec::new(),
             states: Vec::new(),
+            errors: 0,
+            outcomes: BTreeMap::new(),
         }
     }
 }
@@ -217,18 +224,33 @@ impl Simulator {
     pub fn take_logs(&mut self) -> Vec<LogRecord> {
         with(|c| core::mem::take(&mut c.logs))
     }
+
+    /// How many errors the program reported to the controller (`wasm_report_error`): for a
+    /// `#[plc_program]` returning `Result`, how many scans returned `Err`. The real host counts
+    /// them the same way (`plc_host::Program::errors`).
+    pub fn errors(&self) -> u64 {
+        with(|c| c.errors)
+    }
 }
 
 /// Runs `f` on the program state of type `S`, creating it with `Default` on first use.
-pub(crate) fn with_state<S: Default + 'static>(f: impl FnOnce(&mut S)) {
+pub(crate) fn with_state<S: Default + 'static, R>(f: impl FnOnce(&mut S) -> R) -> Option<R> {
     let id = TypeId::of::<S>();
     // Taken out while the program runs, so that the program can call intrinsics.
     let taken = with(|c| c.states.iter().position(|(t, _)| *t == id).map(|i| c.states.swap_remove(i).1));
     let mut state: Box<dyn Any> = taken.unwrap_or_else(|| Box::new(S::default()));
-    if let Some(s) = state.downcast_mut::<S>() {
-        f(s);
-    }
+    let result = state.downcast_mut::<S>().map(f);
     with(|c| c.states.push((id, state)));
+    result
+}
+
+/// Records the error of this scan of the program defined at `program` (file, line) and
+/// returns the previous scan's.
+pub(crate) fn replace_outcome(program: (&'static str, u32), now: Option<Error>) -> Option<Error> {
+    with(|c| match now {
+        Some(error) => c.outcomes.insert(program, error),
+        None => c.outcomes.remove(&program),
+    })
 }
 
 // The intrinsics, defined for the declarations in `crate::ffi`. Like the real host, they
@@ -391,6 +413,16 @@ pub unsafe extern "C" fn wasm_current_time(secs: *mut u64, nanos: *mut u32) -> c
         secs.write_unaligned(now.as_secs());
         nanos.write_unaligned(now.subsec_nanos());
     }
+    OK
+}
+
+/// The simulator's `wasm_report_error`: counts the error (see [`Simulator::errors`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_report_error(code: c_int) -> c_int {
+    if code == OK {
+        return GENERIC;
+    }
+    with(|c| c.errors += 1);
     OK
 }
 

@@ -8,16 +8,21 @@ static plc_r_trig_t start_edge;
 static plc_rs_t running;
 static plc_tof_t fan;
 
-PLC_PROGRAM(motor) {
+// One scan. An input that cannot be read keeps its safe value (stop: pressed); a write that
+// fails ends the scan with its code (PLC_TRY), which the controller counts and plc.h logs once
+// while it lasts.
+PLC_PROGRAM_TRY(motor) {
     bool start_button = false, stop_button = true;
     plc_input_bit(0, 0, &start_button);
     plc_input_bit(0, 1, &stop_button);
     bool start = plc_r_trig(&start_edge, start_button);
     bool on = plc_rs(&running, start, stop_button);
+    bool fan_on = plc_tof(&fan, on, PLC_S(2));
+    PLC_TRY(plc_set_output_bit(0, 0, on));
+    PLC_TRY(plc_set_output_bit(0, 1, fan_on));
     if (start && on) {
-        plc_var_set_int("starts", plc_var_int_or("starts", 0) + 1);
         PLC_INFO("motor started");
+        PLC_TRY(plc_var_set_int("starts", plc_var_int_or("starts", 0) + 1));
     }
-    plc_set_output_bit(0, 0, on);
-    plc_set_output_bit(0, 1, plc_tof(&fan, on, PLC_S(2)));
+    return WASM_SUCCESS;
 }

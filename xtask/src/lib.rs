@@ -1,5 +1,5 @@
-//! Project chores: the C header, generated from the Rust ABI (`sdk/src/abi.rs`,
-//! `sdk/src/ffi.rs`) by cbindgen with `c-sdk/cbindgen.toml`.
+//! Project chores: the C header, generated from the Rust ABI (`sdk/abi/src/lib.rs`, the
+//! `plc-abi` crate, and `sdk/src/ffi.rs`) by cbindgen with `c-sdk/cbindgen.toml`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ pub fn root() -> PathBuf {
 /// The header as cbindgen generates it from the current Rust source.
 pub fn generate_header() -> Result<String, String> {
     let root = root();
-    generate_header_from(&root.join("sdk/src/abi.rs"), &root.join("sdk/src/ffi.rs"))
+    generate_header_from(&root.join("sdk/abi/src/lib.rs"), &root.join("sdk/src/ffi.rs"))
 }
 
 /// The header generated from the given ABI and FFI sources.
@@ -38,8 +38,8 @@ fn mark_imports(header: &str) -> Result<String, String> {
     for line in header.lines() {
         if let Some(rest) = line.strip_prefix("extern ").filter(|rest| !rest.starts_with('"')) {
             let name = rest.split('(').next().and_then(|s| s.split([' ', '*']).next_back()).unwrap_or_default();
-            if plc_sdk::abi::intrinsic(name).is_none() {
-                return Err(format!("sdk/src/ffi.rs declares `{name}`, which is not in abi::INTRINSICS"));
+            if plc_abi::intrinsic(name).is_none() {
+                return Err(format!("sdk/src/ffi.rs declares `{name}`, which is not in plc_abi::INTRINSICS"));
             }
             declared.push(name.to_owned());
             out.push_str(&format!("WASM_PLC_IMPORT({name}) "));
@@ -47,9 +47,9 @@ fn mark_imports(header: &str) -> Result<String, String> {
         out.push_str(line);
         out.push('\n');
     }
-    for intrinsic in plc_sdk::abi::INTRINSICS {
+    for intrinsic in plc_abi::INTRINSICS {
         if !declared.iter().any(|d| d == intrinsic.name) {
-            return Err(format!("abi::INTRINSICS lists `{}`, which sdk/src/ffi.rs does not declare", intrinsic.name));
+            return Err(format!("plc_abi::INTRINSICS lists `{}`, which sdk/src/ffi.rs does not declare", intrinsic.name));
         }
     }
     Ok(out)

@@ -1,4 +1,4 @@
-//! `cargo xtask`: the project's chores (header, test, demo).
+//! `cargo xtask`: the project's chores (header, test, fuzz, demo).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -12,11 +12,13 @@ fn main() -> ExitCode {
         ["test"] => test(),
         ["demo"] => demo(),
         ["templates"] => templates(true),
+        ["fuzz", "--minutes", minutes] => fuzz(minutes),
         _ => {
             eprintln!("usage: cargo xtask <command>\n");
             eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
-            eprintln!("  test     run every test: workspace (examples in Rust and C included), SDK on wasm32, templates");
+            eprintln!("  test     install the tools the tests need where missing, then run every test: workspace (examples in Rust and C included), SDK on wasm32, templates");
             eprintln!("  templates  generate a program from each template, build, test and run it");
+            eprintln!("  fuzz --minutes N  fuzz the host for N minutes; failing modules go to target/fuzz-failures");
             eprintln!("  demo     build the blinky example and run it in the host");
             return ExitCode::from(2);
         }
@@ -48,18 +50,38 @@ fn cargo() -> String {
 
 fn test() -> Result<(), String> {
     let cargo = cargo();
+    // What the tests need beyond Rust (clang-19/lld-19, wasi-libc, Node, wasm-bindgen-test-runner,
+    // cargo-generate, the wasm32 target): installed where missing, so that the README's one
+    // line runs on a fresh machine. It checks each tool first: on a set-up machine it installs
+    // nothing and takes a second.
+    run("bash", &[".ci/install-tools"])?;
     run(&cargo, &["test", "--workspace", "--release"])?;
     // Each benchmark once, as a test, so that they keep compiling and running.
     run(&cargo, &["test", "--release", "--package", "plc-host", "--benches"])?;
-    if Command::new("wasm-bindgen-test-runner").arg("--version").output().is_err() {
-        return Err("wasm-bindgen-test-runner is missing: run `bash .ci/install-tools` first".into());
-    }
     run(&cargo, &["test", "--package", "plc-sdk", "--target", "wasm32-unknown-unknown", "--lib"])?;
     // `cargo test --release` has just built target/release/plc-host: building it again with
     // `cargo build` would recompile wasmer with other features (no dev-dependencies).
     templates(false)?;
     println!("\nall tests passed");
     Ok(())
+}
+
+/// Runs the fuzz test of plc-host for `minutes` on a time-based seed; it writes each failing
+/// module, with why, to target/fuzz-failures and a summary line there.
+fn fuzz(minutes: &str) -> Result<(), String> {
+    minutes.parse::<u64>().map_err(|_| format!("--minutes takes a whole number, not `{minutes}`"))?;
+    let out = root().join("target/fuzz-failures");
+    let out_str = out.to_str().ok_or("a UTF-8 path")?;
+    let _ = std::fs::remove_file(out.join("summary.txt"));
+    let result = run_in(
+        &root(),
+        &cargo(),
+        &["test", "--release", "-p", "plc-host", "--test", "fuzz", "--", "--nocapture"],
+        &[("PLC_FUZZ_MINUTES", minutes), ("PLC_FUZZ_OUT", out_str)],
+    );
+    let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap_or_else(|_| "no summary written".into());
+    println!("\n{}\nfailing modules (if any) are in {}", summary.trim(), out.display());
+    result
 }
 
 /// Runs a command in `dir`, echoing it first.

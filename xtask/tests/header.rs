@@ -16,7 +16,7 @@ fn the_committed_header_is_what_the_rust_abi_generates() {
 fn the_check_fails_when_the_rust_side_changes_alone() {
     let root = root();
     let committed = std::fs::read_to_string(header_path()).unwrap();
-    let abi = std::fs::read_to_string(root.join("sdk/src/abi.rs")).unwrap();
+    let abi = std::fs::read_to_string(root.join("sdk/abi/src/lib.rs")).unwrap();
     let ffi = std::fs::read_to_string(root.join("sdk/src/ffi.rs")).unwrap();
     let dir = std::env::temp_dir().join(format!("xtask-header-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -12,7 +12,7 @@ static plc_sr_t jam;
 static plc_r_trig_t jam_edge;
 static plc_ctu_t parts;
 
-PLC_PROGRAM(conveyor) {
+PLC_PROGRAM_TRY(conveyor) {
     bool eye = false, reset_button = false;
     plc_input_bit(0, 0, &eye);
     plc_input_bit(0, 1, &reset_button);
@@ -26,8 +26,8 @@ PLC_PROGRAM(conveyor) {
         PLC_ERROR("jam");
     }
     bool done = plc_ctu(&parts, eye, reset, BATCH);
-    plc_set_output_bit(0, 0, !jammed && !done);
-    plc_set_output_bit(0, 1, jammed);
-    plc_set_output_bit(0, 2, done);
-    plc_set_output_u8(1, (uint8_t)(parts.cv < 0 ? 0 : parts.cv > 255 ? 255 : parts.cv));
+    PLC_TRY(plc_set_output_bit(0, 0, !jammed && !done));
+    PLC_TRY(plc_set_output_bit(0, 1, jammed));
+    PLC_TRY(plc_set_output_bit(0, 2, done));
+    return plc_set_output_u8(1, (uint8_t)(parts.cv < 0 ? 0 : parts.cv > 255 ? 255 : parts.cv));
 }

@@ -4,13 +4,13 @@
 
 static plc_r_trig_t fan_start;
 
-PLC_PROGRAM(act) {
+PLC_PROGRAM_TRY(act) {
     bool overheat = plc_var_bool_or("overheat", false);
     double temperature = 0.0;
     bool cold = plc_var_get_double("temperature", &temperature) == WASM_SUCCESS && temperature < 20.0;
     if (plc_r_trig(&fan_start, overheat)) {
-        plc_var_set_int("fan.starts", plc_var_int_or("fan.starts", 0) + 1);
+        PLC_TRY(plc_var_set_int("fan.starts", plc_var_int_or("fan.starts", 0) + 1));
     }
-    plc_set_output_bit(0, 0, overheat);
-    plc_set_output_bit(0, 1, cold);
+    PLC_TRY(plc_set_output_bit(0, 0, overheat));
+    return plc_set_output_bit(0, 1, cold);
 }

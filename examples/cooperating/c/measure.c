@@ -4,7 +4,7 @@
 
 static bool overheat = false;
 
-PLC_PROGRAM(measure) {
+PLC_PROGRAM_TRY(measure) {
     int16_t raw = 0;
     plc_input_i16(0, &raw);
     double celsius = (double)raw / 10.0;
@@ -13,6 +13,6 @@ PLC_PROGRAM(measure) {
     if (overheat && !was) {
         PLC_WARN("overheat");
     }
-    plc_var_set_double("temperature", celsius);
-    plc_var_set_bool("overheat", overheat);
+    PLC_TRY(plc_var_set_double("temperature", celsius));
+    return plc_var_set_bool("overheat", overheat);
 }

@@ -27,13 +27,13 @@ static double pid_step(double error, plc_time_t now, double kp, double ki, doubl
     return output;
 }
 
-PLC_PROGRAM(tank_level) {
+PLC_PROGRAM_TRY(tank_level) {
     uint16_t raw = 0;
     plc_input_u16(0, &raw);
     double level = (double)raw / 10.0;
     double error = plc_var_double_or("setpoint", 50.0) - level;
     double valve = pid_step(error, plc_now(), plc_var_double_or("kp", 2.0), plc_var_double_or("ki", 0.5),
                             plc_var_double_or("kd", 0.0));
-    plc_set_output_u16(0, (uint16_t)(valve * 10.0 + 0.5));
-    plc_var_set_double("tank.valve", valve);
+    PLC_TRY(plc_set_output_u16(0, (uint16_t)(valve * 10.0 + 0.5)));
+    return plc_var_set_double("tank.valve", valve);
 }

@@ -17,7 +17,7 @@ static plc_ton_t timer;
 static plc_r_trig_t button;
 static bool request = false;
 
-PLC_PROGRAM(traffic_light) {
+PLC_PROGRAM_TRY(traffic_light) {
     bool pressed = false;
     plc_input_bit(0, 0, &pressed);
     if (plc_r_trig(&button, pressed)) {
@@ -32,5 +32,5 @@ PLC_PROGRAM(traffic_light) {
             PLC_INFO("walk");
         }
     }
-    plc_set_output_u8(0, lamps[phase]);
+    return plc_set_output_u8(0, lamps[phase]);
 }

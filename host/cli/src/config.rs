@@ -15,12 +15,18 @@
 //! outputs_on_fault = "zero"     # or "hold"
 //! restart_backoff_max = 64      # polls
 //! compiler = "singlepass"       # or "cranelift"
+//! tables = 4                    # per module
+//! table_elements = 65536        # per table
+//! module_bytes = 8388608        # the largest module file
+//! variables = 4096              # in the controller's table
+//! variable_name_bytes = 262144  # all names together
 //! ```
 //!
 //! Relative paths are relative to the file's folder.
 
 use std::path::{Path, PathBuf};
 
+use plc_host::{Compiler, FaultPolicy, OutputsOnFault};
 use serde::Deserialize;
 
 /// The file, every setting optional.
@@ -44,10 +50,15 @@ pub struct RunConfig {
 pub struct LimitsConfig {
     pub cpu_budget: Option<u64>,
     pub memory_limit: Option<u64>,
-    pub on_fault: Option<String>,
-    pub outputs_on_fault: Option<String>,
+    pub on_fault: Option<FaultPolicy>,
+    pub outputs_on_fault: Option<OutputsOnFault>,
     pub restart_backoff_max: Option<u32>,
-    pub compiler: Option<String>,
+    pub compiler: Option<Compiler>,
+    pub tables: Option<u32>,
+    pub table_elements: Option<u32>,
+    pub module_bytes: Option<u64>,
+    pub variables: Option<usize>,
+    pub variable_name_bytes: Option<usize>,
 }
 
 impl RunConfig {

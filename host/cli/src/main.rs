@@ -1,16 +1,17 @@
 //! `plc-host`: check, run and test PLC programs from the command line.
 
+mod check;
 mod config;
 mod output;
 mod run;
 mod settings;
 mod summary;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plc_host::recipe::Recipe;
 use plc_host::watch::read_program;
 use plc_host::{Limits, Program};
 use settings::{LimitArgs, RunArgs};
@@ -66,10 +67,10 @@ fn main() -> ExitCode {
         }
     };
     let settled = match cli.command {
-        Command::Check { programs, limits } => limits.limits().map(|limits| check(&programs, &limits)),
+        Command::Check { programs, limits } => limits.limits().map(|limits| check::check(&programs, &limits)),
         Command::Test { mut files, limits } => limits.limits().map(|limits| {
             let recipe = files.pop().unwrap_or_default();
-            test(&files, &recipe, &limits)
+            test::test(&files, &recipe, &limits)
         }),
         Command::Run(args) => args.settings().map(run::run),
     };
@@ -77,51 +78,4 @@ fn main() -> ExitCode {
         output::error(format_args!("error: {e}"));
         ExitCode::from(2)
     })
-}
-
-fn check(paths: &[PathBuf], limits: &Limits) -> ExitCode {
-    let mut ok = true;
-    for path in paths {
-        match load(path, limits) {
-            Ok(_) => output::line(format_args!("{}: ok", path.display())),
-            Err(lines) => {
-                ok = false;
-                for line in lines {
-                    output::line(line);
-                }
-            }
-        }
-    }
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-}
-
-fn test(paths: &[PathBuf], recipe: &Path, limits: &Limits) -> ExitCode {
-    let recipe = match std::fs::read_to_string(recipe).map_err(|e| e.to_string()).and_then(|json| Recipe::from_json(&json)) {
-        Ok(recipe) => recipe,
-        Err(e) => {
-            output::error(format_args!("{}: not a valid recipe: {e}", recipe.display()));
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut programs = Vec::new();
-    for path in paths {
-        match load(path, limits) {
-            Ok(p) => programs.push(p),
-            Err(lines) => {
-                output::error(lines.join("\n"));
-                return ExitCode::FAILURE;
-            }
-        }
-    }
-    let names = programs.iter().map(Program::name).collect::<Vec<_>>().join(" + ");
-    match recipe.run(&mut programs) {
-        Ok(()) => {
-            output::line(format_args!("{names}: {} passes ok", recipe.passes.len()));
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            output::line(format_args!("{names}: FAILED at {failure}"));
-            ExitCode::FAILURE
-        }
-    }
 }

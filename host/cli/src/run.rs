@@ -12,7 +12,7 @@ use plc_host::watch::Watcher;
 use plc_host::{Applied, Controller, InMemoryEnvironment};
 
 use crate::settings::RunSettings;
-use crate::summary::{hex, summary};
+use crate::summary::{hex, Summary};
 use crate::{load, output};
 
 /// How often `--watch` looks at its folder.
@@ -52,6 +52,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
     let RunSettings { programs: paths, inputs, options, limits } = settings;
     let mut env = InMemoryEnvironment::new(0, options.outputs);
     env.inputs = inputs;
+    env.variable_limits = options.variables;
     let mut controller = Controller::new(env);
     let mut failed = false;
     for path in &paths {
@@ -98,7 +99,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
     } // the outputs go to their safe state here, or while unwinding from a panic above
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
-        output::line(summary(&controller, scheduler.stats(), &rejected));
+        output::line(Summary::new(&controller, scheduler.stats(), &rejected).to_json());
     }
     ExitCode::SUCCESS
 }

@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault};
+use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault, VariableLimits};
 
 use crate::config::RunConfig;
 
@@ -19,6 +19,16 @@ const IMAGE: RangeInclusive<usize> = 0..=1 << 20;
 const CPU_BUDGET: RangeInclusive<u64> = 1..=10_000_000_000;
 /// Memory limits of one program: one wasm page to the 4 GiB of wasm32.
 const MEMORY: RangeInclusive<u64> = 1 << 16..=1 << 32;
+/// Tables per module.
+const TABLES: RangeInclusive<u32> = 0..=100;
+/// Elements per table: 16 bytes each, so at most 256 MiB.
+const TABLE_ELEMENTS: RangeInclusive<u32> = 0..=1 << 24;
+/// The largest module file.
+const MODULE_BYTES: RangeInclusive<u64> = 8..=1 << 30;
+/// Variables in the controller's table.
+const VARIABLES: RangeInclusive<usize> = 0..=1 << 20;
+/// Bytes of all variable names together.
+const VARIABLE_NAME_BYTES: RangeInclusive<usize> = 0..=1 << 28;
 
 /// `plc-host run`: every setting may also come from `--config`; a flag overrides the file.
 #[derive(clap::Args)]
@@ -101,6 +111,8 @@ pub struct RunOptions {
     pub json: bool,
     /// The folder of online change.
     pub watch: Option<PathBuf>,
+    /// The bounds of the variable table.
+    pub variables: VariableLimits,
 }
 
 /// Everything `run` needs.
@@ -121,15 +133,6 @@ fn within<T: PartialOrd + Display>(what: &str, value: T, range: RangeInclusive<T
         Ok(value)
     } else {
         Err(format!("{what} {value} is out of range ({} to {} {unit})", range.start(), range.end()))
-    }
-}
-
-/// A policy from its flag, else from the file's text, else its default.
-fn setting<T: std::str::FromStr<Err = String> + Default>(what: &str, flag: Option<T>, file: Option<String>) -> Result<T, String> {
-    match (flag, file) {
-        (Some(value), _) => Ok(value),
-        (None, Some(text)) => text.parse().map_err(|e| format!("{what}: {e}")),
-        (None, None) => Ok(T::default()),
     }
 }
 
@@ -172,18 +175,31 @@ impl RunArgs {
         let limits = Limits {
             cpu_budget,
             memory_bytes: within("memory limit", memory_limit, MEMORY, "bytes")?,
-            on_fault: setting("on_fault", self.on_fault, file.limits.on_fault)?,
-            outputs_on_fault: setting("outputs_on_fault", self.outputs_on_fault, file.limits.outputs_on_fault)?,
+            on_fault: self.on_fault.or(file.limits.on_fault).unwrap_or_default(),
+            outputs_on_fault: self.outputs_on_fault.or(file.limits.outputs_on_fault).unwrap_or_default(),
             restart_backoff_max: file.limits.restart_backoff_max.unwrap_or(defaults.restart_backoff_max),
-            compiler: setting("compiler", self.compiler, file.limits.compiler)?,
+            compiler: self.compiler.or(file.limits.compiler).unwrap_or_default(),
+            tables: within("tables", file.limits.tables.unwrap_or(defaults.tables), TABLES, "tables")?,
+            table_elements: within("table elements", file.limits.table_elements.unwrap_or(defaults.table_elements), TABLE_ELEMENTS, "elements")?,
+            module_bytes: within("module bytes", file.limits.module_bytes.unwrap_or(defaults.module_bytes), MODULE_BYTES, "bytes")?,
             ..defaults
+        };
+        let variable_defaults = VariableLimits::default();
+        let variables = VariableLimits {
+            variables: within("variables", file.limits.variables.unwrap_or(variable_defaults.variables), VARIABLES, "variables")?,
+            name_bytes: within(
+                "variable name bytes",
+                file.limits.variable_name_bytes.unwrap_or(variable_defaults.name_bytes),
+                VARIABLE_NAME_BYTES,
+                "bytes",
+            )?,
         };
         let outputs = within("outputs", self.outputs.or(file.outputs).unwrap_or(16), IMAGE, "bytes")?;
         let cycles = self.cycles.or(file.cycles);
         if cycles == Some(0) {
             return Err("cycles 0: a run has at least 1 scan".into());
         }
-        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch };
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables };
         Ok(RunSettings { programs, inputs, options, limits })
     }
 }

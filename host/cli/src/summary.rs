@@ -1,10 +1,12 @@
-//! The JSON summary of a run, and the text forms of its numbers.
+//! The JSON summary of a run (`plc-host run --json`), built from the controller's snapshot,
+//! and the text forms of its numbers.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use plc_host::scheduler::CycleStats;
-use plc_host::{Controller, Value};
+use plc_host::{Controller, Snapshot, Value};
+use serde::Serialize;
 
 /// Bytes as hex, space-separated.
 pub fn hex(bytes: &[u8]) -> String {
@@ -15,52 +17,110 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-/// The summary: programs, images, variables, cycle statistics and the rejected files.
-pub fn summary(controller: &Controller, stats: &CycleStats, rejected: &BTreeMap<String, String>) -> serde_json::Value {
-    let programs: Vec<_> = controller
-        .programs()
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "name": p.name(),
-                "status": p.status().to_string(),
-                "fault": p.last_fault().map(ToString::to_string),
-                "polls": p.polls(),
-                "faults": p.faults(),
-                "last_us": micros(p.last_poll_time()),
-                "max_us": micros(p.max_poll_time()),
-            })
-        })
-        .collect();
-    let env = controller.env();
-    let variables: serde_json::Map<String, serde_json::Value> = env
-        .variables
-        .iter()
-        .map(|(name, value)| {
-            let v = match *value {
-                Value::Bool(b) => serde_json::json!(b),
-                Value::Int(i) => serde_json::json!(i),
-                Value::Double(d) => serde_json::json!(d),
-            };
-            (name.clone(), v)
-        })
-        .collect();
-    let rejected: Vec<_> = rejected.iter().map(|(name, reason)| serde_json::json!({"name": name, "reason": reason})).collect();
-    serde_json::json!({
-        "cycles": controller.scans(),
-        "programs": programs,
-        "inputs": env.inputs,
-        "outputs": env.outputs,
-        "variables": variables,
-        "stats": {
-            "cycles": stats.cycles,
-            "overruns": stats.overruns,
-            "last_us": micros(stats.last),
-            "min_us": micros(stats.min),
-            "max_us": micros(stats.max),
-            "avg_us": micros(stats.avg()),
-            "jitter_us": micros(stats.jitter),
-        },
-        "rejected": rejected,
-    })
+/// What `--json` prints at the end of a run.
+#[derive(Serialize)]
+pub struct Summary {
+    /// Completed scans.
+    cycles: u64,
+    programs: Vec<ProgramReport>,
+    inputs: Vec<u8>,
+    outputs: Vec<u8>,
+    variables: BTreeMap<String, VariableValue>,
+    stats: StatsReport,
+    /// The files online change refused, with their reasons.
+    rejected: Vec<Rejected>,
+}
+
+/// One program.
+#[derive(Serialize)]
+struct ProgramReport {
+    name: String,
+    status: String,
+    fault: Option<String>,
+    polls: u64,
+    faults: u64,
+    /// Scans that returned an error (not faults).
+    errors: u64,
+    last_us: u64,
+    max_us: u64,
+}
+
+/// A variable's value as JSON: a bool, an integer or a float.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VariableValue {
+    Bool(bool),
+    Int(i32),
+    Double(f64),
+}
+
+impl From<Value> for VariableValue {
+    fn from(value: Value) -> Self {
+        match value {
+            Value::Bool(b) => VariableValue::Bool(b),
+            Value::Int(i) => VariableValue::Int(i),
+            Value::Double(d) => VariableValue::Double(d),
+        }
+    }
+}
+
+/// The cycle statistics.
+#[derive(Serialize)]
+struct StatsReport {
+    cycles: u64,
+    overruns: u64,
+    last_us: u64,
+    min_us: u64,
+    max_us: u64,
+    avg_us: u64,
+    jitter_us: u64,
+}
+
+/// A file online change refused.
+#[derive(Serialize)]
+struct Rejected {
+    name: String,
+    reason: String,
+}
+
+impl Summary {
+    /// The summary of a run: the controller as it stands, its cycle statistics and the files
+    /// refused.
+    pub fn new(controller: &Controller, stats: &CycleStats, rejected: &BTreeMap<String, String>) -> Summary {
+        let Snapshot { scans, programs, inputs, outputs, variables, .. } = controller.snapshot(controller.env().elapsed);
+        Summary {
+            cycles: scans,
+            programs: programs
+                .into_iter()
+                .map(|p| ProgramReport {
+                    name: p.name,
+                    status: p.status.to_string(),
+                    fault: p.last_fault.map(|f| f.to_string()),
+                    polls: p.stats.polls,
+                    faults: p.stats.faults,
+                    errors: p.stats.errors,
+                    last_us: micros(p.stats.last_poll),
+                    max_us: micros(p.stats.max_poll),
+                })
+                .collect(),
+            inputs,
+            outputs,
+            variables: variables.into_iter().map(|(name, value)| (name, value.into())).collect(),
+            stats: StatsReport {
+                cycles: stats.cycles,
+                overruns: stats.overruns,
+                last_us: micros(stats.last),
+                min_us: micros(stats.min),
+                max_us: micros(stats.max),
+                avg_us: micros(stats.avg()),
+                jitter_us: micros(stats.jitter),
+            },
+            rejected: rejected.iter().map(|(name, reason)| Rejected { name: name.clone(), reason: reason.clone() }).collect(),
+        }
+    }
+
+    /// The summary as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
 }

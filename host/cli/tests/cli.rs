@@ -230,6 +230,44 @@ fn run_reads_a_config_file_and_flags_override_it() {
     let out = plc_host(&["run", "--config", s(&config)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown field `typo`"), "{}", text(&out.stderr));
+
+    // A policy is read as one of its names, and only those.
+    std::fs::write(&config, "programs = [\"faults.wasm\"]\n[limits]\non_fault = \"sometimes\"\n").unwrap();
+    let out = plc_host(&["run", "--config", s(&config)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("unknown variant `sometimes`, expected `stop` or `restart`"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The variable table's bounds come from `[limits]`: a program creating a variable every scan
+/// gets as many as the table takes.
+#[test]
+fn the_config_bounds_the_variable_table_and_the_module_size() {
+    let dir = std::env::temp_dir().join(format!("plc-config-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let creator = r#"(module
+        (import "env" "wasm_variable_write_int" (func $set (param i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 0) "v")
+        (global $n (mut i32) (i32.const 0))
+        (func (export "poll")
+            (i32.store8 (i32.const 1) (i32.add (i32.const 65) (global.get $n)))
+            (global.set $n (i32.add (global.get $n) (i32.const 1)))
+            (drop (call $set (i32.const 0) (i32.const 2) (i32.const 1)))))"#;
+    std::fs::write(dir.join("creator.wasm"), wasmer::wat2wasm(creator.as_bytes()).unwrap()).unwrap();
+    let config = dir.join("plc.toml");
+    std::fs::write(&config, "cycle = \"1ms\"\ncycles = 10\nprograms = [\"creator.wasm\"]\n[limits]\nvariables = 3\n").unwrap();
+    let out = plc_host(&["run", "--config", s(&config), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["variables"], serde_json::json!({"vA": 1, "vB": 1, "vC": 1}), "{summary}");
+
+    std::fs::write(&config, "cycles = 1\nprograms = [\"creator.wasm\"]\n[limits]\nmodule_bytes = 16\n").unwrap();
+    let out = plc_host(&["run", "--config", s(&config)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("over this host's limit of 16 bytes"), "{}", text(&out.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -1,11 +1,25 @@
 // Calls every intrinsic once per scan: the C side of the ABI drift test, twin of
-// host/tests/guests/abi-all (same variables, same outputs, same log).
+// host/tests/guests/abi-all (same variables, same outputs, same log, same errors).
 #include "intrinsics.h"
 
 static const char COUNT[] = "count";
 static const char RATIO[] = "ratio";
 static const char FLAG[] = "flag";
 #define NAME(n) (n), (int)(sizeof(n) - 1)
+
+// The previous scan's error, so that an error is logged once while it persists.
+static int last_error = WASM_SUCCESS;
+
+// Ends the scan with `rc`, as #[plc_program] does with a Rust program's Result.
+static void outcome(int rc) {
+    if (rc != WASM_SUCCESS) {
+        if (rc != last_error) {
+            LOG(LOG_WARN, "scan ended in an error: IO address out of bounds");
+        }
+        wasm_report_error(rc);
+    }
+    last_error = rc;
+}
 
 __attribute__((export_name("poll"))) void poll(void) {
     uint64_t secs = 0;
@@ -28,7 +42,11 @@ __attribute__((export_name("poll"))) void poll(void) {
     wasm_variable_read_boolean(NAME(FLAG), &flag);
     wasm_variable_write_boolean(NAME(FLAG), !flag);
 
-    wasm_write_output(0, input, 2);
+    int rc = wasm_write_output(0, input, 2);
+    if (rc != WASM_SUCCESS) {
+        outcome(rc);
+        return;
+    }
 
     char bits = 0;
     wasm_read_output(2, &bits, 1);
@@ -36,4 +54,5 @@ __attribute__((export_name("poll"))) void poll(void) {
     wasm_write_output(2, &bits, 1);
 
     LOG(LOG_INFO, "scan");
+    outcome(WASM_SUCCESS);
 }

@@ -17,7 +17,7 @@ pub fn root() -> PathBuf {
 }
 
 /// The Rust test guests, built together with the examples' crates and the `wasm` profile.
-const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-blocks", "guest-faults", "guest-fill"];
+const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-blocks", "guest-faults", "guest-fill", "guest-result"];
 
 /// The package name in a Cargo.toml.
 pub fn package_name(manifest: &Path) -> String {

@@ -19,16 +19,21 @@ pub struct Motor {
     fan: Tof,
 }
 
+/// One scan. An input that cannot be read counts as its safe value (stop: pressed); a write
+/// that fails ends the scan with its error (`?`), which the controller counts and the SDK logs
+/// once while it lasts.
 #[plc_program]
-fn motor(m: &mut Motor) {
+fn motor(m: &mut Motor) -> Result<(), Error> {
     let start = m.start.call(START.get().unwrap_or(false));
     let running = m.running.call(start, STOP.get().unwrap_or(true));
+    let fan = m.fan.call(running, Duration::from_secs(2));
+    MOTOR.set(running)?;
+    FAN.set(fan)?;
     if start && running {
-        let _ = STARTS.set(STARTS.get().unwrap_or(0) + 1);
         info!("motor started");
+        STARTS.set(STARTS.get().unwrap_or(0) + 1)?;
     }
-    let _ = MOTOR.set(running);
-    let _ = FAN.set(m.fan.call(running, Duration::from_secs(2)));
+    Ok(())
 }
 
 #[cfg(test)]
@@ -52,5 +57,18 @@ mod tests {
         sim.advance(Duration::from_secs(2));
         sim.scan(poll);
         assert!(!sim.output_bit(0, 1));
+        assert_eq!(sim.errors(), 0);
+    }
+
+    #[test]
+    fn without_outputs_every_scan_is_an_error_logged_once() {
+        let mut sim = Simulator::with_image_sizes(1, 0); // no output byte 0
+        for _ in 0..3 {
+            sim.scan(poll);
+        }
+        assert_eq!(sim.errors(), 3);
+        let logs = sim.take_logs();
+        assert_eq!(logs.len(), 1);
+        assert_eq!(logs[0].message, "scan ended in an error: IO address out of bounds");
     }
 }

@@ -25,7 +25,7 @@ pub struct Conveyor {
 }
 
 #[plc_program]
-fn conveyor(s: &mut Conveyor) {
+fn conveyor(s: &mut Conveyor) -> Result<(), Error> {
     let eye = EYE.get().unwrap_or(false);
     let reset = s.reset.call(RESET.get().unwrap_or(false));
     if reset {
@@ -37,10 +37,10 @@ fn conveyor(s: &mut Conveyor) {
         error!("jam");
     }
     let done = s.parts.call(eye, reset, BATCH);
-    let _ = MOTOR.set(!jammed && !done);
-    let _ = JAM.set(jammed);
-    let _ = BATCH_DONE.set(done);
-    let _ = COUNT.set(s.parts.cv().clamp(0, 255) as u8);
+    MOTOR.set(!jammed && !done)?;
+    JAM.set(jammed)?;
+    BATCH_DONE.set(done)?;
+    COUNT.set(s.parts.cv().clamp(0, 255) as u8)
 }
 
 #[cfg(test)]

@@ -43,13 +43,13 @@ impl Pid {
 }
 
 #[plc_program]
-fn tank_level(pid: &mut Pid) {
+fn tank_level(pid: &mut Pid) -> Result<(), Error> {
     let level = f64::from(LEVEL.get().unwrap_or(0)) / 10.0;
     let error = SETPOINT.get().unwrap_or(50.0) - level;
     let (kp, ki, kd) = (KP.get().unwrap_or(2.0), KI.get().unwrap_or(0.5), KD.get().unwrap_or(0.0));
     let valve = pid.step(error, Instant::now(), kp, ki, kd);
-    let _ = VALVE.set((valve * 10.0 + 0.5) as u16);
-    let _ = VALVE_PERCENT.set(valve);
+    VALVE.set((valve * 10.0 + 0.5) as u16)?;
+    VALVE_PERCENT.set(valve)
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ pub struct Light {
 }
 
 #[plc_program]
-fn traffic_light(s: &mut Light) {
+fn traffic_light(s: &mut Light) -> Result<(), Error> {
     if s.button.call(BUTTON.get().unwrap_or(false)) {
         s.request = true;
     }
@@ -72,7 +72,7 @@ fn traffic_light(s: &mut Light) {
             info!("walk");
         }
     }
-    let _ = LAMPS.set(s.phase.lamps());
+    LAMPS.set(s.phase.lamps())
 }
 
 #[cfg(test)]

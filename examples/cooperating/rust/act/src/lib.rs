@@ -17,15 +17,15 @@ pub struct Act {
 }
 
 #[plc_program]
-fn act(s: &mut Act) {
+fn act(s: &mut Act) -> Result<(), Error> {
     // Until `measure` has published, run nothing.
     let overheat = OVERHEAT.get().unwrap_or(false);
     let cold = TEMPERATURE.get().is_ok_and(|t| t < 20.0);
     if s.fan_start.call(overheat) {
-        let _ = FAN_STARTS.set(FAN_STARTS.get().unwrap_or(0) + 1);
+        FAN_STARTS.set(FAN_STARTS.get().unwrap_or(0) + 1)?;
     }
-    let _ = FAN.set(overheat);
-    let _ = HEATER.set(cold);
+    FAN.set(overheat)?;
+    HEATER.set(cold)
 }
 
 #[cfg(test)]

@@ -9,13 +9,13 @@ static TEMPERATURE: Variable<f64> = Variable::new("temperature");
 static OVERHEAT: Variable<bool> = Variable::new("overheat");
 
 #[plc_program]
-fn measure(overheat: &mut bool) {
+fn measure(overheat: &mut bool) -> Result<(), Error> {
     let celsius = f64::from(SENSOR.get().unwrap_or(0)) / 10.0;
     let was = *overheat;
     *overheat = if was { celsius >= 70.0 } else { celsius > 80.0 };
     if *overheat && !was {
         warn!("overheat");
     }
-    let _ = TEMPERATURE.set(celsius);
-    let _ = OVERHEAT.set(*overheat);
+    TEMPERATURE.set(celsius)?;
+    OVERHEAT.set(*overheat)
 }

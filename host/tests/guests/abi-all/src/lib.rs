@@ -1,4 +1,5 @@
-//! Calls every intrinsic of the ABI through the SDK, so that its import list is the ABI's.
+//! Calls every intrinsic of the ABI through the SDK, so that its import list is the ABI's:
+//! `wasm_report_error` through `?`, when the output image is too small for its two bytes.
 #![no_std]
 use plc_sdk::prelude::*;
 
@@ -7,7 +8,7 @@ static RATIO: Variable<f64> = Variable::new("ratio");
 static FLAG: Variable<bool> = Variable::new("flag");
 
 #[plc_program]
-fn everything() {
+fn everything() -> Result<(), Error> {
     let t = Instant::since_start();
     let mut input = [0u8; 2];
     let _ = read_input(0, &mut input);
@@ -15,7 +16,8 @@ fn everything() {
     let _ = COUNT.set(count);
     let _ = RATIO.set(RATIO.get().unwrap_or(0.0) + 0.5);
     let _ = FLAG.set(!FLAG.get().unwrap_or(false));
-    let _ = write_output(0, &input);
+    write_output(0, &input)?;
     let _ = OutputBit::new(2, 0).set(count % 2 == 1);
     info!("scan {} at {} ms", count, t.as_millis() as u32);
+    Ok(())
 }

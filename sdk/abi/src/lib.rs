@@ -1,16 +1,23 @@
-//! ABI v1: the contract between a PLC program (the wasm guest) and the controller (the host).
+//! # plc-abi: ABI v1, the contract between a PLC program (the wasm guest) and the controller (the host)
 //!
-//! This module is the single source of truth for the codes, the log levels, the export names
-//! and the signature table. The raw imports themselves are declared once in [`crate::ffi`];
-//! `c-sdk/include/intrinsics.h` is generated from both by cbindgen (`cargo xtask header`),
-//! and the host builds its import table and its validation from [`INTRINSICS`].
-//! Tests fail when any of them drift apart.
+//! This crate is the single source of truth for the codes, the log levels, the export names
+//! and the signature table. It is `no_std` and has no dependencies, so that both sides can use
+//! it: the guest SDK (`plc-sdk`, which re-exports it as `plc_sdk::abi` and declares the raw
+//! imports in `plc_sdk::ffi`), the host (`plc-host` builds its import table and its validation
+//! from [`INTRINSICS`]) and `xtask`, which generates `c-sdk/include/intrinsics.h` from this
+//! file and `sdk/src/ffi.rs` with cbindgen (`cargo xtask header`). Tests fail when any of them
+//! drift apart.
 //!
 //! The ten intrinsics of the original design keep their names, parameter order, types and
 //! numbers forever. Additions carry the ABI version that introduced them in [`Intrinsic::since`].
+//!
+//! The doc comments of the items cbindgen copies into the C header (the constants, the two
+//! enums and their variants) are written as plain C documentation: C names, no rustdoc links.
+#![no_std]
+#![deny(missing_docs)]
 #![allow(non_camel_case_types)]
 
-/// The ABI version this crate speaks. A program may export [`ABI_VERSION_EXPORT`] returning it.
+/// The version of the ABI described here. A program may export `plc_abi_version`, returning it.
 pub const ABI_VERSION: i32 = 1;
 
 /// The wasm module every intrinsic is imported from.
@@ -36,7 +43,8 @@ pub const MEMORY_EXPORT: &str = "memory";
 /// The longest variable name, in bytes, a host accepts. Longer names get `WASM_GENERIC_ERROR`.
 pub const MAX_VARIABLE_NAME_LEN: i32 = 255;
 
-/// The longest log message, in bytes, a host keeps; the rest is cut off and marked.
+/// The longest log message, in bytes, a host keeps. The host cuts a longer message on a UTF-8
+/// character boundary at most this many bytes in, and drops the rest without a mark.
 pub const MAX_LOG_MESSAGE_LEN: i32 = 4096;
 
 /// The various error codes used by this library.
@@ -46,6 +54,7 @@ pub const MAX_LOG_MESSAGE_LEN: i32 = 4096;
 /// treat them as errors.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum wasm_result_t {
     /// The operation was successful.
     WASM_SUCCESS = 0,
@@ -163,7 +172,8 @@ const fn v1(name: &'static str, params: &'static [ValType]) -> Intrinsic {
     Intrinsic { name, params, results: &[I32], since: 1 }
 }
 
-/// Every intrinsic of ABI v1, with its wasm signature. Declared in [`crate::ffi`].
+/// Every intrinsic of ABI v1, with its wasm signature. The Rust SDK declares them in
+/// `plc_sdk::ffi` (`sdk/src/ffi.rs`), the C header in `c-sdk/include/intrinsics.h`.
 pub const INTRINSICS: &[Intrinsic] = &[
     v1("wasm_log", &[I32, I32, I32, I32, I32, I32]),
     v1("wasm_read_input", &[I32, I32, I32]),
@@ -176,6 +186,8 @@ pub const INTRINSICS: &[Intrinsic] = &[
     v1("wasm_variable_write_boolean", &[I32, I32, I32]),
     v1("wasm_variable_write_double", &[I32, I32, F64]),
     v1("wasm_variable_write_int", &[I32, I32, I32]),
+    // An addition to v1: not one of the original ten.
+    v1("wasm_report_error", &[I32]),
 ];
 
 /// Looks an intrinsic up by its import name.

@@ -1,0 +1,18 @@
+;; Fuzz seed 1592590345 case 249: table.grow by 2^32-1 elements made the host allocate 32 GiB and abort (before tables were capped).
+(module
+(import "env" "wasm_log" (func $wasm_log (param i32 i32 i32 i32 i32 i32) (result i32)))
+(import "env" "wasm_read_input" (func $wasm_read_input (param i32 i32 i32) (result i32)))
+(import "env" "wasm_write_output" (func $wasm_write_output (param i32 i32 i32) (result i32)))
+(import "env" "wasm_read_output" (func $wasm_read_output (param i32 i32 i32) (result i32)))
+(import "env" "wasm_current_time" (func $wasm_current_time (param i32 i32) (result i32)))
+(import "env" "wasm_variable_read_boolean" (func $wasm_variable_read_boolean (param i32 i32 i32) (result i32)))
+(import "env" "wasm_variable_read_double" (func $wasm_variable_read_double (param i32 i32 i32) (result i32)))
+(import "env" "wasm_variable_read_int" (func $wasm_variable_read_int (param i32 i32 i32) (result i32)))
+(import "env" "wasm_variable_write_boolean" (func $wasm_variable_write_boolean (param i32 i32 i32) (result i32)))
+(import "env" "wasm_variable_write_double" (func $wasm_variable_write_double (param i32 i32 f64) (result i32)))
+(import "env" "wasm_variable_write_int" (func $wasm_variable_write_int (param i32 i32 i32) (result i32)))
+(memory (export "memory") 1)
+(table $t 0 funcref)
+(data (i32.const 0) "a\00bc x_1 \ff\fe\80 warn: message")
+(func (export "poll") (local $i i32)
+    (drop (table.grow $t (ref.null func) (i32.const -1)))))

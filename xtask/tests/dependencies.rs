@@ -1,0 +1,35 @@
+//! The host library's dependencies stay along the crate boundaries: no CLI crate (those belong
+//! to `plc-host-cli`) and nothing of the guest SDK (the ABI comes from `plc-abi`).
+
+use std::process::Command;
+
+/// The packages `cargo tree -e normal` lists for `package`, without versions.
+fn tree(package: &str) -> Vec<String> {
+    let root = xtask::root();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&root)
+        .args(["tree", "--offline", "-e", "normal", "--prefix", "none", "-p", package])
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut names: Vec<String> =
+        String::from_utf8_lossy(&output.stdout).lines().filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn the_host_library_pulls_in_no_cli_crate_and_nothing_of_the_guest_sdk() {
+    let host = tree("plc-host");
+    assert!(host.iter().any(|n| n == "wasmer"), "the tree was read: {host:?}");
+    assert!(host.iter().any(|n| n == "plc-abi"));
+    for banned in ["clap", "toml", "env_logger", "signal-hook", "plc-sdk", "plc-sdk-macros"] {
+        assert!(!host.iter().any(|n| n == banned), "plc-host depends on {banned}");
+    }
+    // The CLI has them.
+    let cli = tree("plc-host-cli");
+    for wanted in ["clap", "toml", "env_logger", "signal-hook", "plc-host"] {
+        assert!(cli.iter().any(|n| n == wanted), "plc-host-cli lacks {wanted}");
+    }
+}
