@@ -1,7 +1,9 @@
 //! `plc-host`: check, run and test PLC programs from the command line.
 
 mod check;
+mod client;
 mod config;
+mod online;
 mod output;
 mod run;
 mod settings;
@@ -44,6 +46,8 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    #[command(flatten)]
+    Client(client::ClientCommand),
 }
 
 fn name_of(path: &Path) -> String {
@@ -58,7 +62,10 @@ fn load(path: &Path, limits: &Limits) -> Result<Program, Vec<String>> {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).format_timestamp_millis().init();
+    // Logs go to stderr, and those at info and above to the online service's clients too.
+    let logger = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).format_timestamp_millis().build();
+    let level = logger.filter();
+    let _ = plc_service::logs::Tee::install(logger, level);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -73,6 +80,7 @@ fn main() -> ExitCode {
             test::test(&files, &recipe, &limits)
         }),
         Command::Run(args) => args.settings().map(run::run),
+        Command::Client(command) => Ok(command.run()),
     };
     settled.unwrap_or_else(|e| {
         output::error(format_args!("error: {e}"));

@@ -11,6 +11,7 @@ use plc_host::scheduler::Scheduler;
 use plc_host::watch::Watcher;
 use plc_host::{Applied, Controller, InMemoryEnvironment};
 
+use crate::online::Online;
 use crate::settings::RunSettings;
 use crate::summary::{hex, Summary};
 use crate::{load, output};
@@ -76,6 +77,13 @@ pub fn run(settings: RunSettings) -> ExitCode {
     }
     // The programs in the folder now are compiled before it returns, loaded before scan 1.
     let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
+    let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits)).transpose() {
+        Ok(online) => online,
+        Err(e) => {
+            output::error(format_args!("error: {e}"));
+            return ExitCode::from(2);
+        }
+    };
     let mut rejected = BTreeMap::new();
     let mut scheduler = Scheduler::new(options.cycle);
     {
@@ -90,6 +98,9 @@ pub fn run(settings: RunSettings) -> ExitCode {
             controller.env_mut().elapsed = now;
             controller.scan();
             scheduler.done();
+            if let Some(online) = &mut online {
+                online.between_scans(controller, now, scheduler.stats());
+            }
             let env = controller.env();
             if !options.json && last_outputs.as_ref() != Some(&env.outputs) {
                 output::line(format_args!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs)));
@@ -97,6 +108,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
             }
         }
     } // the outputs go to their safe state here, or while unwinding from a panic above
+    drop(online);
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
         output::line(Summary::new(&controller, scheduler.stats(), &rejected).to_json());

@@ -1,6 +1,6 @@
 //! The routes: the page at `/`, the API under `/api/v1/` behind the token.
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, OriginalUri, Request};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -10,12 +10,12 @@ use crate::error::ApiError;
 use crate::state::State;
 use crate::{auth, events, page};
 
-async fn no_route(request: Request) -> ApiError {
-    ApiError::not_found(format!("no endpoint {} {}: see docs/api.md", request.method(), request.uri().path()))
+async fn no_route(OriginalUri(uri): OriginalUri, request: Request) -> ApiError {
+    ApiError::not_found(format!("no endpoint {} {}: see docs/api.md", request.method(), uri.path()))
 }
 
-async fn no_method(request: Request) -> ApiError {
-    ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, format!("{} is not allowed on {}", request.method(), request.uri().path()))
+async fn no_method(OriginalUri(uri): OriginalUri, request: Request) -> ApiError {
+    ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, format!("{} is not allowed on {}", request.method(), uri.path()))
 }
 
 /// Every route, with its state.
