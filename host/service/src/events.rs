@@ -18,6 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{interval, Interval, MissedTickBehavior};
 
 use crate::error::ApiError;
+use crate::frames::Frame;
 use crate::logs::LogLine;
 use crate::state::State;
 
@@ -90,7 +91,7 @@ async fn client(mut socket: WebSocket, state: State, interval_ms: Option<u64>) {
     loop {
         let out: Option<String> = tokio::select! {
             _ = ticker.tick() => {
-                let frame = state.frames.borrow().clone();
+                let frame = Frame::freshest(state.frames.borrow().clone(), state.remote.snapshot());
                 match &frame.snapshot {
                     Some(s) if sent_scans != Some(s.scans) => {
                         sent_scans = Some(s.scans);

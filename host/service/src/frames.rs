@@ -22,6 +22,18 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The freshest of `frame` and `latest` (what the scan thread published last, which the
+    /// thread of [`pump`] may not have handed over yet when the machine is busy).
+    pub fn freshest(frame: Arc<Frame>, latest: Option<Arc<Snapshot>>) -> Arc<Frame> {
+        match (&frame.snapshot, latest) {
+            (Some(ours), Some(latest)) if !Arc::ptr_eq(ours, &latest) && latest.scans >= ours.scans => {
+                Arc::new(Frame { snapshot: Some(latest), json: OnceLock::new() })
+            }
+            (None, Some(latest)) => Arc::new(Frame { snapshot: Some(latest), json: OnceLock::new() }),
+            _ => frame,
+        }
+    }
+
     /// The event a WebSocket client receives for it: `{"type": "snapshot", ...}`.
     pub fn event(&self) -> Arc<str> {
         self.json

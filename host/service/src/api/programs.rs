@@ -90,6 +90,7 @@ pub async fn upload(
         None => Command::Replace(Box::new(compiled)),
     };
     state.ask(command).await?;
+    log::info!("online: `{name}` uploaded, version {}", hex(&sha));
     // The snapshot published with the answer has the new version, not yet polled: wait for
     // one taken after a scan.
     let swapped = state.remote.snapshot().map_or(0, |s| s.scans);
@@ -108,6 +109,7 @@ pub async fn upload(
 pub async fn remove(Extract(state): Extract<State>, name: Result<Path<String>, PathRejection>) -> Result<Json<Json_>, ApiError> {
     let name = path(name)?;
     state.ask(Command::Remove(name.clone())).await?;
+    log::info!("online: `{name}` removed");
     Ok(Json(json!({"name": name, "removed": true})))
 }
 
@@ -121,6 +123,7 @@ pub async fn action(Extract(state): Extract<State>, params: Result<Path<(String,
         other => return Err(ApiError::not_found(format!("no action `{other}`: stop, start or restart"))),
     };
     state.ask(command).await?;
+    log::info!("online: `{name}`: {action}");
     let latest = snapshot(&state)?;
     let program = latest.programs.iter().find(|p| p.name == name).map(views::program);
     Ok(Json(json!({"name": name, "done": action, "program": program})))

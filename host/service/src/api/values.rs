@@ -50,6 +50,7 @@ pub async fn write(
     let body: ValueBody = json(body)?;
     let value = variable_value(&body, current(&state, &name))?;
     state.ask(Command::WriteVariable(name.clone(), value)).await?;
+    log::info!("online: `{name}` written: {value}");
     Ok(Json(variable_view(&state, &name)?))
 }
 
@@ -89,6 +90,7 @@ pub async fn force(
     };
     let shown = views::force(&force);
     state.ask(Command::Force(force)).await?;
+    log::info!("online: {} forced to {}", shown["place"].as_str().unwrap_or("?"), shown["value"]);
     Ok(Json(shown))
 }
 
@@ -98,12 +100,14 @@ pub async fn release(Extract(state): Extract<State>, params: Result<Path<(String
     let target = target(&kind, &place)?;
     let described = plc_host::forces::describe(&target);
     state.ask(Command::Release(target)).await?;
+    log::info!("online: {described} released");
     Ok(Json(json!({"released": described})))
 }
 
 /// `DELETE /api/v1/forces`: releases every force.
 pub async fn release_all(Extract(state): Extract<State>) -> Result<Json<Json_>, ApiError> {
     state.ask(Command::ReleaseAll).await?;
+    log::info!("online: every force released");
     Ok(Json(json!({"released": "all"})))
 }
 
