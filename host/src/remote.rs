@@ -2,9 +2,11 @@
 //! (the CLI's signal handling, the coming network API, fieldbus IO): they send [`Command`]s
 //! and read [`Snapshot`]s; the scan thread serves both between two scans and never waits.
 //!
-//! Commands go through a bounded queue: a sender waits only when it is full. Between scans
-//! the controller takes at most [`COMMANDS_PER_SCAN`] of them (never blocking), applies each,
-//! and answers on the command's own one-slot reply channel. After each scan it publishes a
+//! Commands go through a bounded queue: a sender waits only when it is full
+//! ([`Remote::try_send`] never does). Between scans the controller takes at most
+//! [`COMMANDS_PER_SCAN`] of them (never blocking), applies each, and answers on the
+//! command's own one-slot reply channel; a scan loop with idle time before its next deadline
+//! may also apply them as they come ([`Controller::serve_until`]), answering after the scan. After each scan it publishes a
 //! snapshot with `try_lock`: if a reader holds the lock at that moment, that snapshot is
 //! skipped (and counted), and the next scan's goes out.
 //!
@@ -74,13 +76,15 @@ pub struct Mailbox {
     latest: Latest,
     skipped: u64,
     cycle: CycleStats,
+    /// Commands applied while idle ([`Controller::serve_until`]), answered at the next serve.
+    pending: Vec<(SyncSender<Result<(), ControlError>>, Result<(), ControlError>)>,
 }
 
 /// A remote and its mailbox, with room for `capacity` commands waiting.
 pub fn channel(capacity: usize) -> (Remote, Mailbox) {
     let (requests, receiver) = mpsc::sync_channel(capacity);
     let latest = Latest::default();
-    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0, cycle: CycleStats::default() })
+    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0, cycle: CycleStats::default(), pending: Vec::new() })
 }
 
 /// The controller is gone (its mailbox was dropped).
@@ -188,8 +192,8 @@ impl<E: Environment> Controller<E> {
     /// publishes a snapshot taken at `elapsed`, then answers each command, so that whoever
     /// gets an answer finds its effect in the latest snapshot. Never blocks.
     pub fn serve(&mut self, mailbox: &mut Mailbox, elapsed: Duration) {
-        let mut answers = Vec::new();
-        for request in mailbox.requests.try_iter().take(COMMANDS_PER_SCAN) {
+        let mut answers = std::mem::take(&mut mailbox.pending);
+        for request in mailbox.requests.try_iter().take(COMMANDS_PER_SCAN.saturating_sub(answers.len())) {
             answers.push((request.reply, self.command(request.command)));
         }
         let mut snapshot = self.snapshot(elapsed);
@@ -205,6 +209,25 @@ impl<E: Environment> Controller<E> {
         for (reply, result) in answers {
             // The slot is this answer's alone and empty: this never waits; a sender gone is fine.
             let _ = reply.try_send(result);
+        }
+    }
+
+    /// Idle time before a scan: applies each command as it comes, until `deadline` or
+    /// [`COMMANDS_PER_SCAN`] commands since the last [`serve`](Self::serve), which answers them
+    /// (after the scan, so that the answer's snapshot shows the effect). An upload swapped in
+    /// here is polled by the very next scan. Waits on nothing but the clock and the queue, and
+    /// never past `deadline`.
+    pub fn serve_until(&mut self, mailbox: &mut Mailbox, deadline: Instant) {
+        while mailbox.pending.len() < COMMANDS_PER_SCAN {
+            let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else { return };
+            match mailbox.requests.recv_timeout(left) {
+                Ok(request) => {
+                    let result = self.command(request.command);
+                    mailbox.pending.push((request.reply, result));
+                }
+                // Timed out, or no sender left: the scheduler sleeps the rest.
+                Err(_) => return,
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use plc_host::remote::{self, Mailbox};
 use plc_host::scheduler::CycleStats;
@@ -58,7 +58,13 @@ impl Online {
         Ok(Online { _service: service, mailbox })
     }
 
-    /// After a scan: applies the commands waiting and publishes a snapshot.
+    /// Before a scan, until its `deadline`: applies the commands as they come.
+    pub fn idle(&mut self, controller: &mut Controller, deadline: Instant) {
+        // The last 200 µs are the scheduler's, for a precise start.
+        controller.serve_until(&mut self.mailbox, deadline.checked_sub(Duration::from_micros(200)).unwrap_or(deadline));
+    }
+
+    /// After a scan: applies the commands waiting, publishes a snapshot, answers.
     pub fn between_scans(&mut self, controller: &mut Controller, elapsed: Duration, stats: &CycleStats) {
         self.mailbox.record_cycle(stats);
         controller.serve(&mut self.mailbox, elapsed);

@@ -94,6 +94,9 @@ pub fn run(settings: RunSettings) -> ExitCode {
             if let Some(watcher) = &watcher {
                 apply_changes(watcher, controller, &mut rejected);
             }
+            if let Some(online) = &mut online {
+                online.idle(controller, scheduler.deadline());
+            }
             let now = scheduler.wait();
             controller.env_mut().elapsed = now;
             controller.scan();

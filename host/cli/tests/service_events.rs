@@ -49,9 +49,14 @@ fn snapshots_at_the_asked_rate_and_log_records() {
 
     // The host's and the programs' log records, as they come.
     c.expect(200, "PUT", "/api/v1/programs/trap", Some(&wasm(TRAPPING)));
-    let uploaded = event_of(&mut socket, "log", |e| e["message"].as_str().unwrap().contains("uploaded"));
+    // The fault (at the first poll) and the upload (logged once answered) in either order.
+    let (mut uploaded, mut fault) = (None, None);
+    while uploaded.is_none() || fault.is_none() {
+        let event = event_of(&mut socket, "log", |e| e["target"] == "trap" || e["message"].as_str().unwrap().contains("uploaded"));
+        if event["target"] == "trap" { fault = Some(event) } else { uploaded = Some(event) }
+    }
+    let (uploaded, fault) = (uploaded.unwrap(), fault.unwrap());
     assert!(uploaded["message"].as_str().unwrap().starts_with("online: `trap` uploaded, version "), "{uploaded}");
-    let fault = event_of(&mut socket, "log", |e| e["target"] == "trap");
     assert_eq!(fault["level"], "ERROR");
     assert!(fault["message"].as_str().unwrap().starts_with("fault: unreachable"), "{fault}");
     // A client that connects later gets the last records first.

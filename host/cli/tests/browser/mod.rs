@@ -87,11 +87,13 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
-    /// Waits up to 15 s for the expression to be truthy; its value then.
+    /// Waits up to 15 s for the expression to be truthy (an exception, as while a page
+    /// loads, is not); its value then.
     pub fn until(&mut self, what: &str, expression: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(15);
         while Instant::now() < deadline {
-            let value = self.eval(expression);
+            let result = self.call("Runtime.evaluate", json!({"expression": expression, "returnByValue": true}));
+            let value = if result["exceptionDetails"].is_null() { result["result"]["value"].clone() } else { Value::Null };
             if !(value.is_null() || value == false || value == "" || value == 0) {
                 return value;
             }

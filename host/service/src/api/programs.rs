@@ -91,12 +91,15 @@ pub async fn upload(
     };
     state.ask(command).await?;
     log::info!("online: `{name}` uploaded, version {}", hex(&sha));
-    // The snapshot published with the answer has the new version, not yet polled: wait for
-    // one taken after a scan.
-    let swapped = state.remote.snapshot().map_or(0, |s| s.scans);
-    let mut frames = state.frames.clone();
-    let polled = |frame: &std::sync::Arc<crate::frames::Frame>| frame.snapshot.as_ref().is_some_and(|s| s.scans > swapped);
-    let _ = tokio::time::timeout(FIRST_POLL_WITHIN, frames.wait_for(polled)).await;
+    // Swapped in between two scans: wait for a snapshot that shows its first poll.
+    let has_polled = |s: &plc_host::Snapshot| {
+        s.programs.iter().any(|p| p.name == name && p.sha256 == sha && (p.stats.polls + p.stats.faults > 0 || p.status != Status::Running))
+    };
+    if !state.remote.snapshot().is_some_and(|s| has_polled(&s)) {
+        let mut frames = state.frames.clone();
+        let polled = |frame: &std::sync::Arc<crate::frames::Frame>| frame.snapshot.as_deref().is_some_and(has_polled);
+        let _ = tokio::time::timeout(FIRST_POLL_WITHIN, frames.wait_for(polled)).await;
+    }
     let latest = snapshot(&state)?;
     let program = latest.programs.iter().find(|p| p.name == name && p.sha256 == sha);
     Ok(Json(match program {
