@@ -4,7 +4,9 @@
 //!
 //! - `arithmetic`: a plain loop of integer instructions (the reference: about one point each);
 //! - `memory.fill` / `memory.copy` of 1 MiB per instruction (charged 1 point per 16 bytes);
-//! - `table.fill` / `table.copy` of 65,536 elements per instruction (1 point per element).
+//! - `table.fill` / `table.copy` of 65,536 elements per instruction (1 point per element);
+//! - `read_input 4 B` / `read_input 64 KiB`: intrinsic calls (50 points each, and 1 point per
+//!   16 bytes copied) against a 64 KiB input image.
 //!
 //! The budget bounds a poll's time only if no kind of work takes much longer per point than
 //! the reference.
@@ -16,7 +18,8 @@ const BUDGET: u64 = 10_000_000;
 
 fn endless(body: &str) -> String {
     format!(
-        r#"(module (memory (export "memory") 32 32) (table $t 65536 funcref) (table $u 65536 funcref)
+        r#"(module (import "env" "wasm_read_input" (func $in (param i32 i32 i32) (result i32)))
+            (memory (export "memory") 32 32) (table $t 65536 funcref) (table $u 65536 funcref)
             (global $g (mut i32) (i32.const 0))
             (func (export "poll") (loop $l {body} (br $l))))"#
     )
@@ -31,12 +34,14 @@ fn budget(c: &mut Criterion) {
         ("memory.copy", "(memory.copy (i32.const 0) (i32.const 1048576) (i32.const 1048576))"),
         ("table.fill", "(table.fill $t (i32.const 0) (ref.null func) (i32.const 65536))"),
         ("table.copy", "(table.copy $t $u (i32.const 0) (i32.const 0) (i32.const 65536))"),
+        ("read_input 4 B", "(drop (call $in (i32.const 0) (i32.const 0) (i32.const 4)))"),
+        ("read_input 64 KiB", "(drop (call $in (i32.const 0) (i32.const 0) (i32.const 65536)))"),
     ];
     for (name, body) in kinds {
         let limits = Limits { cpu_budget: BUDGET, ..Limits::default() };
         let wasm = endless(body);
         let mut program = Program::new(name, wasm.as_bytes(), limits.clone()).unwrap();
-        let mut env = InMemoryEnvironment::new(0, 0);
+        let mut env = InMemoryEnvironment::new(65_536, 0);
         // Time per point, in ns: criterion's time per iteration divided by the budget.
         group.bench_function(name, |b| {
             b.iter(|| {

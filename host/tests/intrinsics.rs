@@ -157,7 +157,8 @@ fn a_log_flood_is_cut_at_the_budget() {
                 (drop (call $log (i32.const 2) (i32.const 0) (i32.const 5) (i32.const 1) (i32.const 0) (i32.const 5)))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br_if $l (i32.lt_u (local.get $i) (i32.const 100000))))))"#;
-    let limits = Limits { log_messages_per_poll: 10, ..Limits::default() };
+    // 100,000 calls of 150 points each: a budget for all of them.
+    let limits = Limits { log_messages_per_poll: 10, cpu_budget: 100_000_000, ..Limits::default() };
     let mut program = Program::new("flood", wat.as_bytes(), limits).unwrap();
     let mut env = env(0, 0);
     for _ in 0..3 {

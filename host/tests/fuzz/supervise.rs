@@ -212,7 +212,7 @@ pub fn run(cases: &Cases, deadline: Option<Instant>) -> Report {
                         }
                         ("pass", "faulted") => report.faulted += 1,
                         ("pass", _) => {}
-                        _ => report.failures.push(failure(cases, index, rest.to_owned())),
+                        _ => report.failures.push(announced(failure(cases, index, rest.to_owned()))),
                     }
                 }
                 _ => {}
@@ -221,7 +221,7 @@ pub fn run(cases: &Cases, deadline: Option<Instant>) -> Report {
         let _ = std::fs::remove_file(&stderr_path);
         if let (Some(reason), Some((index, _))) = (died, current) {
             report.ran += 1;
-            report.failures.push(failure(cases, index, reason));
+            report.failures.push(announced(failure(cases, index, reason)));
             next = index + 1;
         }
         if deadline.is_some() && progress.elapsed() > Duration::from_secs(60) {
@@ -230,6 +230,12 @@ pub fn run(cases: &Cases, deadline: Option<Instant>) -> Report {
         }
     }
     report
+}
+
+/// Says a failure at once (a long run may not reach its summary), then gives it back.
+fn announced(failure: Failure) -> Failure {
+    println!("fuzz: FAILED {}: {} (reproduce: {})", failure.case, failure.reason, failure.reproduce());
+    failure
 }
 
 /// The failure of case `index`, with its module.
