@@ -57,8 +57,8 @@ impl IoValue {
         }
     }
 
-    /// How many bytes of the image it covers.
-    pub fn len(&self) -> usize {
+    /// How many bytes of the image it covers (1 to 4).
+    pub fn bytes(&self) -> usize {
         self.bits().2
     }
 
@@ -220,8 +220,8 @@ impl Forces {
         match &force {
             Force::Io { image, address, value } => {
                 let size = if *image == Image::Inputs { env.input_len() } else { env.output_len() };
-                if address.checked_add(value.len()).is_none_or(|end| end > size) {
-                    return Err(ControlError::AddressOutOfBounds(format!("{} bytes at {address} are outside the {size}-byte image", value.len())));
+                if address.checked_add(value.bytes()).is_none_or(|end| end > size) {
+                    return Err(ControlError::AddressOutOfBounds(format!("{} bytes at {address} are outside the {size}-byte image", value.bytes())));
                 }
                 if let IoValue::Bit(bit @ 8.., _) = value {
                     return Err(ControlError::AddressOutOfBounds(format!("bit {bit}: a byte has bits 0 to 7")));
@@ -238,7 +238,7 @@ impl Forces {
             self.remove(env, i);
         }
         let saved = match &force {
-            Force::Io { image: Image::Inputs, address, value } => read(env, Image::Inputs, *address, value.len()),
+            Force::Io { image: Image::Inputs, address, value } => read(env, Image::Inputs, *address, value.bytes()),
             _ => Ok([0; 4]),
         };
         apply(env, &force).map_err(ControlError::Unsupported)?;

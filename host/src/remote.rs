@@ -42,6 +42,9 @@ pub use crate::command::Command;
 /// The most commands the controller applies between two scans.
 pub const COMMANDS_PER_SCAN: usize = 16;
 
+/// What a command gets back.
+type Answer = Result<(), ControlError>;
+
 struct Request {
     command: Command,
     reply: SyncSender<Result<(), ControlError>>,
@@ -77,7 +80,7 @@ pub struct Mailbox {
     skipped: u64,
     cycle: CycleStats,
     /// Commands applied while idle ([`Controller::serve_until`]), answered at the next serve.
-    pending: Vec<(SyncSender<Result<(), ControlError>>, Result<(), ControlError>)>,
+    pending: Vec<(SyncSender<Answer>, Answer)>,
 }
 
 /// A remote and its mailbox, with room for `capacity` commands waiting.

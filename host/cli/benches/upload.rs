@@ -10,35 +10,21 @@
 
 #[path = "../tests/online/mod.rs"]
 mod online;
+#[path = "../../tests/support/mod.rs"]
+mod support;
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use online::Controller;
 
 const ROUNDS: usize = 60;
 
-/// The example, built as the tests build it.
-fn example(package: &str) -> Vec<u8> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = root.join("target/guests");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&root)
-        .args(["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "-p", package, "--target-dir"])
-        .arg(&target)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::read(target.join(format!("wasm32-unknown-unknown/wasm/{}.wasm", package.replace('-', "_")))).unwrap()
-}
-
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 fn main() {
-    let tank = example("example-tank-level");
+    let tank = support::rust_guest("example-tank-level");
     // The same program with one more (custom) section: other bytes, another sha256.
     let mut other = tank.clone();
     other.extend_from_slice(&[0, 2, 1, b'x']);

@@ -64,7 +64,7 @@ fn forced_mask(s: &Snapshot, which: Image, len: usize) -> Vec<u8> {
             if *image != which {
                 continue;
             }
-            for (i, byte) in mask.iter_mut().enumerate().skip(*address).take(value.len()) {
+            for (i, byte) in mask.iter_mut().enumerate().skip(*address).take(value.bytes()) {
                 *byte |= match value {
                     IoValue::Bit(bit, _) if i == *address => 1 << (bit & 7),
                     IoValue::Bit(..) => 0,
