@@ -94,18 +94,21 @@ fn value(text: &str) -> Result<Value, String> {
 /// An answer: its status and its JSON (or text).
 struct Answer(u16, Value);
 
-fn ask(method: &str, url: &str, path: &str, body: Option<(Vec<u8>, &str)>) -> Result<Answer, String> {
+/// A request with the token (and `extra` headers) to `url`'s API.
+fn ask(method: &str, url: &str, path: &str, body: Option<(Vec<u8>, &str)>, extra: &[(&str, &str)]) -> Result<Answer, String> {
     let token = std::env::var("PLC_TOKEN").map_err(|_| "set PLC_TOKEN to the controller's token".to_owned())?;
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build().into();
     let full = format!("{}/api/v1/{path}", url.trim_end_matches('/'));
     let auth = format!("Bearer {}", token.trim());
-    let sent = match (method, body) {
-        ("GET", _) => agent.get(&full).header("Authorization", &auth).call(),
-        ("DELETE", _) => agent.delete(&full).header("Authorization", &auth).call(),
-        ("PUT", Some((bytes, content_type))) => agent.put(&full).header("Authorization", &auth).header("Content-Type", content_type).send(&bytes[..]),
-        (_, Some((bytes, content_type))) => agent.post(&full).header("Authorization", &auth).header("Content-Type", content_type).send(&bytes[..]),
-        (_, None) => agent.post(&full).header("Authorization", &auth).send_empty(),
+    let mut request = ureq::http::Request::builder().method(method).uri(&full).header("Authorization", &auth);
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let sent = match body {
+        Some((bytes, content_type)) => request.header("Content-Type", content_type).body(bytes).map(|r| agent.run(r)),
+        None => request.body(()).map(|r| agent.run(r)),
     };
+    let sent = sent.map_err(|e| format!("{url}: {e}"))?;
     let mut response = sent.map_err(|e| format!("{url}: {e}"))?;
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().map_err(|e| format!("{url}: {e}"))?;
@@ -148,10 +151,8 @@ impl ClientCommand {
             ClientCommand::Upload { url, name, file, if_match } => {
                 let wasm = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
                 let path = format!("programs/{}", segment(&name));
-                let answer = match if_match {
-                    None => ask("PUT", &url, &path, Some((wasm, "application/wasm")))?,
-                    Some(sha) => ask_if_match(&url, &path, wasm, &sha)?,
-                };
+                let if_match: Vec<(&str, &str)> = if_match.iter().map(|sha| ("If-Match", sha.as_str())).collect();
+                let answer = ask("PUT", &url, &path, Some((wasm, "application/wasm")), &if_match)?;
                 let body = ok(answer)?;
                 let status = body["program"]["status"].as_str().unwrap_or("not yet polled");
                 let line = format!("{name}: runs {} ({status})", body["sha256"].as_str().unwrap_or("?"));
@@ -161,8 +162,8 @@ impl ClientCommand {
                 }
             }
             ClientCommand::Status { url } => {
-                let programs = ok(ask("GET", &url, "programs", None)?)?;
-                let stats = ok(ask("GET", &url, "stats", None)?)?;
+                let programs = ok(ask("GET", &url, "programs", None, &[])?)?;
+                let stats = ok(ask("GET", &url, "stats", None, &[])?)?;
                 let mut lines = Vec::new();
                 for p in programs.as_array().into_iter().flatten() {
                     lines.push(format!(
@@ -190,29 +191,13 @@ impl ClientCommand {
                 if let Some(ty) = ty.as_deref().or(implied.filter(|t| *t != "bit")) {
                     body["type"] = json!(ty);
                 }
-                let forced = ok(ask("PUT", &url, &format!("forces/{path}"), json_body(&body))?)?;
+                let forced = ok(ask("PUT", &url, &format!("forces/{path}"), json_body(&body), &[])?)?;
                 Ok(format!("{text}: forced to {}", forced["value"]))
             }
             ClientCommand::Release { url, place: text } => {
-                ok(ask("DELETE", &url, &format!("forces/{}", place(&text).0), None)?)?;
+                ok(ask("DELETE", &url, &format!("forces/{}", place(&text).0), None, &[])?)?;
                 Ok(format!("{text}: released"))
             }
         }
     }
-}
-
-/// An upload with `If-Match`.
-fn ask_if_match(url: &str, path: &str, wasm: Vec<u8>, sha: &str) -> Result<Answer, String> {
-    let token = std::env::var("PLC_TOKEN").map_err(|_| "set PLC_TOKEN to the controller's token".to_owned())?;
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build().into();
-    let full = format!("{}/api/v1/{path}", url.trim_end_matches('/'));
-    let mut response = agent
-        .put(&full)
-        .header("Authorization", &format!("Bearer {}", token.trim()))
-        .header("If-Match", sha)
-        .send(&wasm[..])
-        .map_err(|e| format!("{url}: {e}"))?;
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().map_err(|e| format!("{url}: {e}"))?;
-    Ok(Answer(status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
 }

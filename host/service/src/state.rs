@@ -21,9 +21,13 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 
 /// The service's shared state.
 pub struct Shared {
+    /// The seam to the scan thread.
     pub remote: Remote,
+    /// The token every `/api/` request must carry.
     pub token: Token,
+    /// The limits uploads are compiled and run with.
     pub limits: Limits,
+    /// The latest snapshot as the snapshot thread handed it over.
     pub frames: watch::Receiver<Arc<Frame>>,
     /// Log records as they come, for the WebSocket clients.
     pub logs: broadcast::Sender<Arc<LogLine>>,
