@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
 use wasmer::{Engine, Module};
 
 use crate::engine::{compile, engine};
@@ -55,6 +56,8 @@ pub struct Compiled {
     pub(crate) memory_exceeded: Arc<AtomicBool>,
     /// The retained variables it declares.
     pub(crate) retained: Vec<Declared>,
+    /// The SHA-256 of the module's bytes.
+    pub(crate) sha256: [u8; 32],
 }
 
 impl fmt::Debug for Compiled {
@@ -77,7 +80,13 @@ impl Compiled {
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
         }
-        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, retained })
+        let sha256 = Sha256::digest(wasm).into();
+        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, retained, sha256 })
+    }
+
+    /// The SHA-256 of the module's bytes, as given to [`new`](Self::new).
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.sha256
     }
 
     /// The program's name.

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::compiled::Compiled;
 use crate::environment::{Environment, InMemoryEnvironment};
 use crate::fault::Fault;
+use crate::forces::Forces;
 use crate::program::Program;
 use crate::scheduler::CycleStats;
 use crate::snapshot::{ProgramSnapshot, Snapshot};
@@ -22,6 +23,20 @@ pub enum ControlError {
     DuplicateName(String),
     /// The new instance could not be made ready; the program stays as it was.
     Instantiation(String),
+    /// No variable of that name.
+    UnknownVariable(String),
+    /// A value of another type than the variable's (the reason, on one line).
+    BadType(String),
+    /// A place outside the process image (the reason, on one line).
+    AddressOutOfBounds(String),
+    /// Nothing is forced at that place (named in IEC notation, or a variable's name).
+    NotForced(String),
+    /// The variable of that name is forced: a write would be overridden; release it first.
+    Forced(String),
+    /// The running version is not the one the request named (the reason, on one line).
+    VersionMismatch(String),
+    /// The environment cannot do it (the reason, on one line).
+    Unsupported(String),
 }
 
 impl std::fmt::Display for ControlError {
@@ -30,6 +45,13 @@ impl std::fmt::Display for ControlError {
             ControlError::UnknownProgram(name) => write!(f, "no program named `{name}`"),
             ControlError::DuplicateName(name) => write!(f, "a program named `{name}` is already loaded"),
             ControlError::Instantiation(reason) => write!(f, "cannot be instantiated: {reason}"),
+            ControlError::UnknownVariable(name) => write!(f, "no variable named `{name}`"),
+            ControlError::NotForced(place) => write!(f, "{place} is not forced"),
+            ControlError::Forced(name) => write!(f, "`{name}` is forced: release it first"),
+            ControlError::BadType(reason)
+            | ControlError::AddressOutOfBounds(reason)
+            | ControlError::VersionMismatch(reason)
+            | ControlError::Unsupported(reason) => f.write_str(reason),
         }
     }
 }
@@ -61,12 +83,13 @@ pub struct Controller<E: Environment = InMemoryEnvironment> {
     env: E,
     scans: u64,
     cycle: CycleStats,
+    forces: Forces,
 }
 
 impl<E: Environment> Controller<E> {
     /// A controller with no programs yet.
     pub fn new(env: E) -> Self {
-        Controller { programs: Vec::new(), env, scans: 0, cycle: CycleStats::default() }
+        Controller { programs: Vec::new(), env, scans: 0, cycle: CycleStats::default(), forces: Forces::default() }
     }
 
     /// Adds a program, polled after those added before it; refused when a program of the same
@@ -157,12 +180,16 @@ impl<E: Environment> Controller<E> {
         }
     }
 
-    /// One scan: polls every running program in order. Returns the faults of this scan, by
-    /// program index; the other programs were polled regardless.
+    /// One scan: applies the [forces](crate::forces), polls every running program in order,
+    /// and applies the forced outputs and variables again. Returns the faults of this scan,
+    /// by program index; the other programs were polled regardless.
     pub fn scan(&mut self) -> Vec<(usize, Fault)> {
         self.scans += 1;
         let env = &mut self.env;
-        self.programs.iter_mut().enumerate().filter_map(|(i, p)| p.poll(env).err().map(|f| (i, f))).collect()
+        self.forces.before_scan(env);
+        let faults = self.programs.iter_mut().enumerate().filter_map(|(i, p)| p.poll(env).err().map(|f| (i, f))).collect();
+        self.forces.after_scan(env);
+        faults
     }
 
     /// Ends the run: every program whose outputs policy is
@@ -187,6 +214,14 @@ impl<E: Environment> Controller<E> {
     /// The program of that name.
     pub fn program(&self, name: &str) -> Option<&Program> {
         self.programs.iter().find(|p| p.name() == name)
+    }
+
+    pub(crate) fn forces_table(&self) -> &Forces {
+        &self.forces
+    }
+
+    pub(crate) fn forces_and_env(&mut self) -> (&mut Forces, &mut dyn Environment) {
+        (&mut self.forces, &mut self.env)
     }
 
     fn program_mut(&mut self, name: &str) -> Result<&mut Program, ControlError> {
@@ -224,6 +259,7 @@ impl<E: Environment> Controller<E> {
             inputs: image(env.input_len(), &|b| env.read_input(0, b).is_ok()),
             outputs: image(env.output_len(), &|b| env.read_output(0, b).is_ok()),
             variables,
+            forces: self.forces.list(),
             cycle: self.cycle,
         }
     }

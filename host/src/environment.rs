@@ -22,6 +22,15 @@ impl Value {
     pub fn same_type(&self, other: &Value) -> bool {
         std::mem::discriminant(self) == std::mem::discriminant(other)
     }
+
+    /// The name of its type: `bool`, `int` or `double`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Double(_) => "double",
+        }
+    }
 }
 
 impl fmt::Display for Value {
@@ -112,6 +121,12 @@ pub trait Environment: Send + 'static {
     fn read_output(&self, address: usize, buffer: &mut [u8]) -> Result<(), EnvError>;
     /// Publishes `data` to the output image at `address`.
     fn write_output(&mut self, address: usize, data: &[u8]) -> Result<(), EnvError>;
+    /// Writes `data` into the input image at `address`, between two scans: how the controller
+    /// applies [forced inputs](crate::forces) after the inputs are read and before the
+    /// programs run. The default refuses: the inputs of such an environment cannot be forced.
+    fn write_input(&mut self, _address: usize, _data: &[u8]) -> Result<(), EnvError> {
+        Err(EnvError::Other("the inputs of this environment cannot be forced".into()))
+    }
     /// Receives every message a program logs, after the host has sent it to the `log` crate.
     /// The default keeps nothing.
     fn log(&mut self, _record: LogRecord) {}
@@ -215,6 +230,12 @@ impl Environment for InMemoryEnvironment {
     fn write_output(&mut self, address: usize, data: &[u8]) -> Result<(), EnvError> {
         let r = range(address, data.len(), self.outputs.len())?;
         self.outputs[r].copy_from_slice(data);
+        Ok(())
+    }
+
+    fn write_input(&mut self, address: usize, data: &[u8]) -> Result<(), EnvError> {
+        let r = range(address, data.len(), self.inputs.len())?;
+        self.inputs[r].copy_from_slice(data);
         Ok(())
     }
 

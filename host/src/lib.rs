@@ -28,7 +28,8 @@
 //!   and every operator action (add, replace, remove, stop, start, restart, a change from the
 //!   folder watcher) honoured between two scans; [`Snapshot`]s of it. [`remote`]: the seam
 //!   through which other threads send it commands and read its snapshots without ever
-//!   blocking a scan. [`scheduler`]: the fixed cycle and its statistics; [`watch`]: online
+//!   blocking a scan. [`forces`]: inputs, outputs and variables pinned by an operator.
+//!   [`scheduler`]: the fixed cycle and its statistics; [`watch`]: online
 //!   change from a folder.
 //! - [`recipe`]: behaviour recipes, pass by pass.
 //! - [`retain`]: retained variables, kept in a store across restarts; [`realtime`]: the scan
@@ -36,11 +37,13 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+mod command;
 mod compiled;
 mod controller;
 mod engine;
 mod environment;
 mod fault;
+pub mod forces;
 mod instance;
 mod intrinsics;
 mod lend;
@@ -65,6 +68,7 @@ pub use controller::{Applied, ControlError, Controller};
 pub use engine::compile_threads;
 pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, VariableLimits, VariableRoom, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
+pub use forces::{Force, ForceTarget, Image, IoValue};
 pub use limits::{Compiler, FaultPolicy, Limits, OutputsOnFault};
 pub use program::Program;
 pub use snapshot::{ProgramSnapshot, Snapshot};

@@ -73,6 +73,11 @@ impl Program {
         self.compiled.retained()
     }
 
+    /// The SHA-256 of its module's bytes.
+    pub fn sha256(&self) -> &[u8; 32] {
+        self.compiled.sha256()
+    }
+
     /// Its statistics.
     pub fn stats(&self) -> &ProgramStats {
         &self.stats

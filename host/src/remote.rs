@@ -2,9 +2,11 @@
 //! (the CLI's signal handling, the coming network API, fieldbus IO): they send [`Command`]s
 //! and read [`Snapshot`]s; the scan thread serves both between two scans and never waits.
 //!
-//! Commands go through a bounded queue: a sender waits only when it is full. Between scans
-//! the controller takes at most [`COMMANDS_PER_SCAN`] of them (never blocking), applies each,
-//! and answers on the command's own one-slot reply channel. After each scan it publishes a
+//! Commands go through a bounded queue: a sender waits only when it is full
+//! ([`Remote::try_send`] never does). Between scans the controller takes at most
+//! [`COMMANDS_PER_SCAN`] of them (never blocking), applies each, and answers on the
+//! command's own one-slot reply channel; a scan loop with idle time before its next deadline
+//! may also apply them as they come ([`Controller::serve_until`]), answering after the scan. After each scan it publishes a
 //! snapshot with `try_lock`: if a reader holds the lock at that moment, that snapshot is
 //! skipped (and counted), and the next scan's goes out.
 //!
@@ -26,40 +28,43 @@
 //! assert_eq!(mailbox.latest().unwrap().programs[0].status, plc_host::Status::Stopped);
 //! ```
 
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Arc, Mutex, TryLockError};
-use std::time::Duration;
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError};
+use std::time::{Duration, Instant};
 
-use crate::compiled::Compiled;
 use crate::controller::{ControlError, Controller};
 use crate::environment::Environment;
+use crate::scheduler::CycleStats;
 use crate::snapshot::Snapshot;
+
+pub use crate::command::Command;
 
 /// The most commands the controller applies between two scans.
 pub const COMMANDS_PER_SCAN: usize = 16;
 
-/// What another thread asks of the controller.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Command {
-    /// Stop the program of that name.
-    Stop(String),
-    /// Start a stopped or faulted program from a fresh instance.
-    Start(String),
-    /// Restart the program from a fresh instance.
-    Restart(String),
-    /// Instantiate this new version and swap it in (or add it); variables are kept.
-    Replace(Box<Compiled>),
-    /// Remove the program of that name.
-    Remove(String),
-}
+/// What a command gets back.
+type Answer = Result<(), ControlError>;
 
 struct Request {
     command: Command,
     reply: SyncSender<Result<(), ControlError>>,
 }
 
-type Latest = Arc<Mutex<Option<Arc<Snapshot>>>>;
+/// The latest snapshot, and a condition variable the scan thread notifies (never waiting) when
+/// it publishes one.
+#[derive(Default)]
+struct Shared {
+    latest: Mutex<Option<Arc<Snapshot>>>,
+    published: Condvar,
+}
+
+type Latest = Arc<Shared>;
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Option<Arc<Snapshot>>> {
+        self.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// The other threads' end: cheap to clone, `Send`.
 #[derive(Clone)]
@@ -73,13 +78,16 @@ pub struct Mailbox {
     requests: Receiver<Request>,
     latest: Latest,
     skipped: u64,
+    cycle: CycleStats,
+    /// Commands applied while idle ([`Controller::serve_until`]), answered at the next serve.
+    pending: Vec<(SyncSender<Answer>, Answer)>,
 }
 
 /// A remote and its mailbox, with room for `capacity` commands waiting.
 pub fn channel(capacity: usize) -> (Remote, Mailbox) {
     let (requests, receiver) = mpsc::sync_channel(capacity);
     let latest = Latest::default();
-    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0 })
+    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0, cycle: CycleStats::default(), pending: Vec::new() })
 }
 
 /// The controller is gone (its mailbox was dropped).
@@ -93,6 +101,26 @@ impl std::fmt::Display for Disconnected {
 }
 
 impl std::error::Error for Disconnected {}
+
+/// Why [`Remote::try_send`] did not queue a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSent {
+    /// The queue is full: the controller has that many commands still to apply.
+    Busy,
+    /// The controller has stopped.
+    Disconnected,
+}
+
+impl std::fmt::Display for NotSent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotSent::Busy => f.write_str("the controller has too many commands waiting; try again"),
+            NotSent::Disconnected => Disconnected.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for NotSent {}
 
 /// The answer to one command, once the controller has applied it.
 pub struct Reply(Receiver<Result<(), ControlError>>);
@@ -114,16 +142,46 @@ impl Remote {
         Ok(Reply(answer))
     }
 
+    /// Queues a command if there is room, never waiting.
+    pub fn try_send(&self, command: Command) -> Result<Reply, NotSent> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.requests.try_send(Request { command, reply }).map_err(|e| match e {
+            TrySendError::Full(_) => NotSent::Busy,
+            TrySendError::Disconnected(_) => NotSent::Disconnected,
+        })?;
+        Ok(Reply(answer))
+    }
+
     /// The latest snapshot the controller published.
     pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
-        self.latest.lock().map_or_else(|poisoned| poisoned.into_inner().clone(), |latest| latest.clone())
+        self.latest.lock().clone()
+    }
+
+    /// Waits up to `timeout` for a snapshot other than `seen` (the one the caller has); `None`
+    /// if none came.
+    pub fn next_snapshot(&self, seen: Option<&Arc<Snapshot>>, timeout: Duration) -> Option<Arc<Snapshot>> {
+        let deadline = Instant::now() + timeout;
+        let mut latest = self.latest.lock();
+        loop {
+            match &*latest {
+                Some(snapshot) if seen.is_none_or(|seen| !Arc::ptr_eq(seen, snapshot)) => return Some(snapshot.clone()),
+                _ => {}
+            }
+            let left = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())?;
+            latest = self.latest.published.wait_timeout(latest, left).map_or_else(|p| p.into_inner().0, |(guard, _)| guard);
+        }
     }
 }
 
 impl Mailbox {
     /// The latest snapshot published.
     pub fn latest(&self) -> Option<Arc<Snapshot>> {
-        self.latest.lock().map_or_else(|poisoned| poisoned.into_inner().clone(), |latest| latest.clone())
+        self.latest.lock().clone()
+    }
+
+    /// Records the scan loop's cycle statistics, for the next snapshots to show.
+    pub fn record_cycle(&mut self, stats: &CycleStats) {
+        self.cycle = *stats;
     }
 
     /// Snapshots skipped because a reader held the lock at that moment.
@@ -137,39 +195,41 @@ impl<E: Environment> Controller<E> {
     /// publishes a snapshot taken at `elapsed`, then answers each command, so that whoever
     /// gets an answer finds its effect in the latest snapshot. Never blocks.
     pub fn serve(&mut self, mailbox: &mut Mailbox, elapsed: Duration) {
-        let mut answers = Vec::new();
-        for request in mailbox.requests.try_iter().take(COMMANDS_PER_SCAN) {
+        let mut answers = std::mem::take(&mut mailbox.pending);
+        for request in mailbox.requests.try_iter().take(COMMANDS_PER_SCAN.saturating_sub(answers.len())) {
             answers.push((request.reply, self.command(request.command)));
         }
-        let snapshot = Arc::new(self.snapshot(elapsed));
-        match mailbox.latest.try_lock() {
+        let mut snapshot = self.snapshot(elapsed);
+        snapshot.cycle = mailbox.cycle;
+        let snapshot = Arc::new(snapshot);
+        match mailbox.latest.latest.try_lock() {
             Ok(mut latest) => *latest = Some(snapshot),
             Err(TryLockError::Poisoned(poisoned)) => *poisoned.into_inner() = Some(snapshot),
             Err(TryLockError::WouldBlock) => mailbox.skipped += 1,
         }
+        // Wakes whoever waits in `next_snapshot`; a notification never waits.
+        mailbox.latest.published.notify_all();
         for (reply, result) in answers {
             // The slot is this answer's alone and empty: this never waits; a sender gone is fine.
             let _ = reply.try_send(result);
         }
     }
 
-    /// Applies one command.
-    pub fn command(&mut self, command: Command) -> Result<(), ControlError> {
-        match command {
-            Command::Stop(name) => self.stop(&name),
-            Command::Start(name) => self.start(&name),
-            Command::Restart(name) => self.restart(&name),
-            Command::Replace(compiled) => {
-                let program = compiled.instantiate().map_err(|e| ControlError::Instantiation(e.to_string()))?;
-                self.replace(program);
-                Ok(())
-            }
-            Command::Remove(name) => {
-                if self.remove(&name) {
-                    Ok(())
-                } else {
-                    Err(ControlError::UnknownProgram(name))
+    /// Idle time before a scan: applies each command as it comes, until `deadline` or
+    /// [`COMMANDS_PER_SCAN`] commands since the last [`serve`](Self::serve), which answers them
+    /// (after the scan, so that the answer's snapshot shows the effect). An upload swapped in
+    /// here is polled by the very next scan. Waits on nothing but the clock and the queue, and
+    /// never past `deadline`.
+    pub fn serve_until(&mut self, mailbox: &mut Mailbox, deadline: Instant) {
+        while mailbox.pending.len() < COMMANDS_PER_SCAN {
+            let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) else { return };
+            match mailbox.requests.recv_timeout(left) {
+                Ok(request) => {
+                    let result = self.command(request.command);
+                    mailbox.pending.push((request.reply, result));
                 }
+                // Timed out, or no sender left: the scheduler sleeps the rest.
+                Err(_) => return,
             }
         }
     }

@@ -127,6 +127,11 @@ impl Scheduler {
         self.deadline = next;
     }
 
+    /// When the next scan is due ([`wait`](Self::wait) sleeps until then).
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// The statistics so far.
     pub fn stats(&self) -> &CycleStats {
         &self.stats

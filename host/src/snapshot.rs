@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::environment::Value;
 use crate::fault::Fault;
+use crate::forces::Force;
 use crate::program::Program;
 use crate::scheduler::CycleStats;
 use crate::stats::ProgramStats;
@@ -25,6 +26,9 @@ pub struct Snapshot {
     pub outputs: Vec<u8>,
     /// Every variable, as the environment lists them.
     pub variables: Vec<(String, Value)>,
+    /// The forces in effect, in the order they were set (the images and variables above
+    /// show their values).
+    pub forces: Vec<Force>,
     /// The scan cycle's statistics (wake-up lateness among them), as last recorded with
     /// [`Controller::record_cycle`](crate::Controller::record_cycle).
     pub cycle: CycleStats,
@@ -42,6 +46,8 @@ pub struct ProgramSnapshot {
     pub stats: ProgramStats,
     /// Its last fault.
     pub last_fault: Option<Fault>,
+    /// The SHA-256 of its module's bytes.
+    pub sha256: [u8; 32],
 }
 
 impl ProgramSnapshot {
@@ -51,6 +57,7 @@ impl ProgramSnapshot {
             status: program.status(),
             stats: *program.stats(),
             last_fault: program.last_fault().cloned(),
+            sha256: *program.sha256(),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! watch = "programs"            # online change
 //! inputs = "0000"               # hex
 //! outputs = 16
+//! listen = "0.0.0.0:8600"       # the online service (docs/api.md)
+//! token_file = "plc.token"      # its bearer token (PLC_TOKEN overrides it)
 //!
 //! [limits]
 //! cpu_budget = 1000000          # instructions per poll (default: 1 per ns of cycle)
@@ -53,6 +55,8 @@ pub struct RunConfig {
     pub watch: Option<PathBuf>,
     pub inputs: Option<String>,
     pub outputs: Option<usize>,
+    pub listen: Option<String>,
+    pub token_file: Option<PathBuf>,
     #[serde(default)]
     pub limits: LimitsConfig,
     #[serde(default)]
@@ -97,6 +101,7 @@ impl RunConfig {
         }
         config.watch = config.watch.map(|w| base.join(w));
         config.retain = config.retain.map(|r| base.join(r));
+        config.token_file = config.token_file.map(|t| base.join(t));
         Ok(config)
     }
 }

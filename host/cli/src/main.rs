@@ -1,9 +1,11 @@
 //! `plc-host`: check, run and test PLC programs from the command line.
 
 mod check;
+mod client;
 mod config;
 mod handoff;
 mod logger;
+mod online;
 mod output;
 mod realtime;
 mod retain;
@@ -48,6 +50,8 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    #[command(flatten)]
+    Client(client::ClientCommand),
 }
 
 fn name_of(path: &Path) -> String {
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
             test::test(&files, &recipe, &limits)
         }),
         Command::Run(args) => args.settings().map(run::run),
+        Command::Client(command) => Ok(command.run()),
     };
     let code = settled.unwrap_or_else(|e| {
         output::error(format_args!("error: {e}"));

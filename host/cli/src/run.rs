@@ -11,6 +11,7 @@ use plc_host::scheduler::Scheduler;
 use plc_host::watch::Watcher;
 use plc_host::{Applied, Controller, InMemoryEnvironment};
 
+use crate::online::Online;
 use crate::settings::RunSettings;
 use crate::summary::{hex, Summary};
 use crate::handoff::Handoff;
@@ -79,6 +80,13 @@ pub fn run(settings: RunSettings) -> ExitCode {
     }
     // The programs in the folder now are compiled before it returns, loaded before scan 1.
     let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
+    let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits)).transpose() {
+        Ok(online) => online,
+        Err(e) => {
+            output::error(format_args!("error: {e}"));
+            return ExitCode::from(2);
+        }
+    };
     let mut rejected = BTreeMap::new();
     if let Some(watcher) = &watcher {
         apply_changes(watcher, &mut controller, &mut rejected);
@@ -97,6 +105,9 @@ pub fn run(settings: RunSettings) -> ExitCode {
             if let Some(watcher) = &watcher {
                 apply_changes(watcher, controller, &mut rejected);
             }
+            if let Some(online) = &mut online {
+                online.idle(controller, scheduler.deadline());
+            }
             let now = scheduler.wait();
             controller.env_mut().elapsed = now;
             controller.scan();
@@ -104,6 +115,9 @@ pub fn run(settings: RunSettings) -> ExitCode {
             controller.record_cycle(scheduler.stats());
             if let Some(retaining) = &mut retaining {
                 retaining.tick(controller, now);
+            }
+            if let Some(online) = &mut online {
+                online.between_scans(controller, now, scheduler.stats());
             }
             let env = controller.env();
             if let Some(printer) = printer.as_ref().filter(|_| last_outputs.as_ref() != Some(&env.outputs)) {
@@ -119,6 +133,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
             log::warn!("{} output lines were dropped: stdout could not keep up", printer.dropped());
         }
     }
+    drop(online);
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
         output::line(Summary::new(&controller, scheduler.stats(), &rejected).with(realtime, retained).to_json());

@@ -41,8 +41,8 @@ const VARIABLE_NAME_BYTES: RangeInclusive<usize> = 0..=1 << 28;
 pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
-    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits],
-    /// retain, retained, retain_interval, [realtime]).
+    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, listen,
+    /// token_file, [limits], retain, retained, retain_interval, [realtime]).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
@@ -86,6 +86,11 @@ pub struct RunArgs {
     realtime: RealtimeArgs,
     #[command(flatten)]
     retain: RetainArgs,
+    /// Serve the online API, the live events and the web page on this address (e.g.
+    /// 127.0.0.1:8600; port 0 picks one). The token comes from PLC_TOKEN or the config's
+    /// token_file; without one, only a loopback address is allowed and a token is generated.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
 }
 
 /// The limits of `check` and `test`.
@@ -128,6 +133,8 @@ pub struct RunOptions {
     pub retain: RetainSettings,
     /// The bounds of the variable table.
     pub variables: VariableLimits,
+    /// The online service, if asked for.
+    pub service: Option<crate::online::ServiceOptions>,
 }
 
 /// Everything `run` needs.
@@ -178,8 +185,9 @@ impl RunArgs {
         within("inputs", inputs.len(), IMAGE, "bytes")?;
         let programs = if self.programs.is_empty() { file.programs } else { self.programs };
         let watch = self.watch.or(file.watch);
-        if programs.is_empty() && watch.is_none() {
-            return Err("no programs: give program files, --watch DIR, or a --config that names them".into());
+        let service = crate::online::ServiceOptions::new(self.listen.or(file.listen), file.token_file.as_deref())?;
+        if programs.is_empty() && watch.is_none() && service.is_none() {
+            return Err("no programs: give program files, --watch DIR, --listen ADDR, or a --config that names them".into());
         }
         let defaults = Limits::default();
         let cpu_budget = match self.cpu_budget.or(file.limits.cpu_budget) {
@@ -217,7 +225,7 @@ impl RunArgs {
         }
         let realtime = self.realtime.realtime(file.realtime, cycle)?;
         let retain = self.retain.settings(RetainConfig { store: file.retain, retained: file.retained, interval: file.retain_interval })?;
-        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain };
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain, service };
         Ok(RunSettings { programs, inputs, options, limits })
     }
 }
