@@ -197,7 +197,8 @@ impl InMemoryEnvironment {
     }
 }
 
-fn range(address: usize, len: usize, image: usize) -> Result<std::ops::Range<usize>, EnvError> {
+/// The bytes `address..address + len` of an image of `image` bytes, if they lie inside it.
+pub(crate) fn range(address: usize, len: usize, image: usize) -> Result<std::ops::Range<usize>, EnvError> {
     match address.checked_add(len) {
         Some(end) if end <= image => Ok(address..end),
         _ => Err(EnvError::AddressOutOfBounds),

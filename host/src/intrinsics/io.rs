@@ -4,7 +4,7 @@
 use wasmer::RuntimeError;
 
 use super::{guest_range, pay, with_memory, Env, GENERIC, OK};
-use crate::environment::EnvError;
+use crate::environment::range;
 
 pub(super) fn wasm_read_input(mut env: Env<'_>, address: i32, buffer: i32, buffer_len: i32) -> Result<i32, RuntimeError> {
     let code = read_image(env.as_mut(), Image::Inputs, address, buffer, buffer_len);
@@ -24,11 +24,7 @@ enum Image {
 
 /// The image bytes `address..address + len`, if they lie inside an image of `image` bytes.
 fn image_range(address: i32, len: usize, image: usize) -> Result<usize, i32> {
-    let address = address as u32 as usize;
-    match address.checked_add(len) {
-        Some(end) if end <= image => Ok(address),
-        _ => Err(EnvError::AddressOutOfBounds.code()),
-    }
+    range(address as u32 as usize, len, image).map(|r| r.start).map_err(|e| e.code())
 }
 
 /// Copies `buffer_len` bytes of an image, from byte `address`, into the guest's `buffer`.
