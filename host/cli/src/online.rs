@@ -46,9 +46,11 @@ pub struct Online {
 }
 
 impl Online {
-    /// Starts the service; says on stderr where it listens (and the token, if generated).
-    pub fn start(options: &ServiceOptions, limits: &Limits) -> Result<Online, String> {
-        let (remote, mailbox) = remote::channel(WAITING_COMMANDS);
+    /// Starts the service, with a first snapshot of `controller` published (so that no
+    /// client finds none); says on stderr where it listens (and the token, if generated).
+    pub fn start(options: &ServiceOptions, limits: &Limits, controller: &mut Controller) -> Result<Online, String> {
+        let (remote, mut mailbox) = remote::channel(WAITING_COMMANDS);
+        controller.serve(&mut mailbox, Duration::ZERO);
         let settings = Settings { listen: options.listen, token: options.token.clone(), limits: limits.clone() };
         let service = Service::start(settings, remote)?;
         output::error(format_args!("plc-host: service listening on http://{}", service.addr()));

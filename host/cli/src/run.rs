@@ -77,7 +77,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
     }
     // The programs in the folder now are compiled before it returns, loaded before scan 1.
     let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
-    let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits)).transpose() {
+    let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits, &mut controller)).transpose() {
         Ok(online) => online,
         Err(e) => {
             output::error(format_args!("error: {e}"));
