@@ -42,6 +42,26 @@ static inline int wasm_plc_strlen(const char *s) {
     wasm_log((level), __FILE__, (int)__builtin_strlen(__FILE__), __LINE__, (message), \
              wasm_plc_strlen(message))
 
+/*
+ * Declares a retained variable, at file scope: the controller keeps its value across a
+ * restart, a replaced program and a power cut (see docs/abi.md, "Retained variables").
+ *   PLC_RETAIN_INT("count");  PLC_RETAIN_DOUBLE("setpoint");  PLC_RETAIN_BOOL("flag");
+ * Each writes one entry into the module's "plc.retained" custom section; no code, no
+ * intrinsic. The name is a plain string literal, without quotes, backslashes or NULs. The
+ * section's name and tags are those of sdk/src/abi.rs (RETAINED_SECTION, RETAINED_INT, ...).
+ */
+#if defined(__wasm__)
+#define WASM_PLC_RETAIN(tag, name)                                                                 \
+    __asm__(".section .custom_section.plc.retained,\"\",@\n.asciz \"" tag name "\"\n.text\n")
+#elif defined(__cplusplus)
+#define WASM_PLC_RETAIN(tag, name) static_assert(true, name)
+#else
+#define WASM_PLC_RETAIN(tag, name) _Static_assert(1, name)
+#endif
+#define PLC_RETAIN_BOOL(name) WASM_PLC_RETAIN("b", name)
+#define PLC_RETAIN_INT(name) WASM_PLC_RETAIN("i", name)
+#define PLC_RETAIN_DOUBLE(name) WASM_PLC_RETAIN("d", name)
+
 
 /**
  * The version of the ABI described here. A program may export `plc_abi_version`, returning it.

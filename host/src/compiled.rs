@@ -11,6 +11,7 @@ use crate::engine::{compile, engine};
 use crate::fault::Fault;
 use crate::limits::Limits;
 use crate::program::Program;
+use crate::retain::Declared;
 use crate::validate::{validate, Problem};
 
 /// Why a module could not become a program.
@@ -55,6 +56,8 @@ pub struct Compiled {
     pub(crate) memory_exceeded: Arc<AtomicBool>,
     /// The SHA-256 of the module's bytes.
     pub(crate) sha256: [u8; 32],
+    /// The retained variables it declares.
+    pub(crate) retained: Vec<Declared>,
 }
 
 impl fmt::Debug for Compiled {
@@ -69,12 +72,16 @@ impl Compiled {
         let memory_exceeded = Arc::new(AtomicBool::new(false));
         let engine = engine(&limits, memory_exceeded.clone());
         let module = compile(&engine, wasm, &limits)?;
-        let problems = validate(&module, &limits);
+        let mut problems = validate(&module, &limits);
+        let retained = crate::retain::declared(wasm).unwrap_or_else(|problem| {
+            problems.push(problem);
+            Vec::new()
+        });
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
         }
         let sha256 = Sha256::digest(wasm).into();
-        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, sha256 })
+        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, retained, sha256 })
     }
 
     /// The SHA-256 of the module's bytes, as given to [`new`](Self::new).
@@ -90,6 +97,11 @@ impl Compiled {
     /// Its limits.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The retained variables it declares (its `plc.retained` custom section).
+    pub fn retained(&self) -> &[Declared] {
+        &self.retained
     }
 
     /// Instantiates it once, so that a trapping start function is caught now.

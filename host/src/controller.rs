@@ -8,6 +8,7 @@ use crate::environment::{Environment, InMemoryEnvironment};
 use crate::fault::Fault;
 use crate::forces::Forces;
 use crate::program::Program;
+use crate::scheduler::CycleStats;
 use crate::snapshot::{ProgramSnapshot, Snapshot};
 use crate::supervisor::Status;
 use crate::watch::Change;
@@ -82,12 +83,13 @@ pub struct Controller<E: Environment = InMemoryEnvironment> {
     env: E,
     scans: u64,
     forces: Forces,
+    cycle: CycleStats,
 }
 
 impl<E: Environment> Controller<E> {
     /// A controller with no programs yet.
     pub fn new(env: E) -> Self {
-        Controller { programs: Vec::new(), env, scans: 0, forces: Forces::default() }
+        Controller { programs: Vec::new(), env, scans: 0, cycle: CycleStats::default(), forces: Forces::default() }
     }
 
     /// Adds a program, polled after those added before it; refused when a program of the same
@@ -226,6 +228,11 @@ impl<E: Environment> Controller<E> {
         self.programs.iter_mut().find(|p| p.name() == name).ok_or_else(|| ControlError::UnknownProgram(name.to_owned()))
     }
 
+    /// Takes the scheduler's statistics, for the snapshots: call it after each scan.
+    pub fn record_cycle(&mut self, stats: &CycleStats) {
+        self.cycle = *stats;
+    }
+
     /// The environment.
     pub fn env(&self) -> &E {
         &self.env
@@ -253,7 +260,7 @@ impl<E: Environment> Controller<E> {
             outputs: image(env.output_len(), &|b| env.read_output(0, b).is_ok()),
             variables,
             forces: self.forces.list(),
-            cycle: Default::default(),
+            cycle: self.cycle,
         }
     }
 }

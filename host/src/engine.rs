@@ -30,7 +30,7 @@ pub(crate) fn engine(limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engin
             EngineBuilder::new(compiler).into()
         }
     };
-    engine.set_tunables(LimitingTunables::new(limits.memory_pages(), limits.table_elements, memory_exceeded));
+    engine.set_tunables(LimitingTunables::new(limits.memory_pages(), limits.table_elements, limits.stack_bytes, memory_exceeded));
     engine
 }
 

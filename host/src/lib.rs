@@ -32,6 +32,8 @@
 //!   [`scheduler`]: the fixed cycle and its statistics; [`watch`]: online
 //!   change from a folder.
 //! - [`recipe`]: behaviour recipes, pass by pass.
+//! - [`retain`]: retained variables, kept in a store across restarts; [`realtime`]: the scan
+//!   thread's real-time settings (SCHED_FIFO, locked memory, a pinned CPU) and its sleep.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
@@ -48,8 +50,10 @@ mod lend;
 mod limits;
 mod metering;
 mod program;
+pub mod realtime;
 pub mod recipe;
 pub mod remote;
+pub mod retain;
 pub mod scheduler;
 mod snapshot;
 mod stats;

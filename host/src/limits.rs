@@ -130,6 +130,10 @@ pub struct Limits {
     /// The largest module file, in bytes, the host compiles; a larger one is refused before
     /// compiling (and the folder watcher reads no further).
     pub module_bytes: u64,
+    /// The wasm call stack of a poll, in bytes (at least 8 KiB): a deeper recursion faults
+    /// with a stack overflow. Small by default, since a trap's cost grows with the depth of
+    /// the stack it unwinds. (A Rust program's shadow stack is in its linear memory.)
+    pub stack_bytes: usize,
 }
 
 impl Default for Limits {
@@ -145,6 +149,7 @@ impl Default for Limits {
             tables: 4,
             table_elements: 65_536,
             module_bytes: 8 * 1024 * 1024,
+            stack_bytes: 128 * 1024,
         }
     }
 }

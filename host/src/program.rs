@@ -73,6 +73,11 @@ impl Program {
         self.compiled.sha256()
     }
 
+    /// The retained variables it declares (its `plc.retained` custom section).
+    pub fn retained(&self) -> &[crate::retain::Declared] {
+        self.compiled.retained()
+    }
+
     /// Its statistics.
     pub fn stats(&self) -> &ProgramStats {
         &self.stats

@@ -1,7 +1,11 @@
 //! The fixed scan cycle: absolute deadlines that never drift, and the statistics a PLC task
-//! monitor shows.
+//! monitor shows, wake-up lateness as a histogram among them.
+
+mod lateness;
 
 use std::time::{Duration, Instant};
+
+pub use lateness::{Histogram, Lateness};
 
 /// Cycle statistics: scans, their times, the scheduling jitter and the overruns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,6 +24,8 @@ pub struct CycleStats {
     pub total: Duration,
     /// The largest delay of a scan's start after its deadline.
     pub jitter: Duration,
+    /// The delays of the scans' starts after their deadlines: percentiles and maximum.
+    pub lateness: Lateness,
 }
 
 impl CycleStats {
@@ -83,21 +89,29 @@ pub struct Scheduler {
     deadline: Instant,
     woke: Instant,
     stats: CycleStats,
+    spin: Duration,
+    histogram: Histogram,
 }
 
 impl Scheduler {
     /// A schedule whose first deadline is now.
     pub fn new(cycle: Duration) -> Self {
         let now = Instant::now();
-        Scheduler { cycle, start: now, deadline: now, woke: now, stats: CycleStats::default() }
+        let histogram = Histogram::default();
+        Scheduler { cycle, start: now, deadline: now, woke: now, stats: CycleStats::default(), spin: Duration::ZERO, histogram }
     }
 
-    /// Sleeps until the current deadline; returns the time since the schedule started.
+    /// Sleeps until `spin` before each deadline, then spins to it (see
+    /// [`realtime::sleep_until`](crate::realtime::sleep_until)).
+    pub fn with_spin(mut self, spin: Duration) -> Self {
+        self.spin = spin;
+        self
+    }
+
+    /// Sleeps until the current deadline (an absolute one); returns the time since the
+    /// schedule started.
     pub fn wait(&mut self) -> Duration {
-        let now = Instant::now();
-        if self.deadline > now {
-            std::thread::sleep(self.deadline.saturating_duration_since(now));
-        }
+        crate::realtime::sleep_until(self.deadline, self.spin);
         self.woke = Instant::now();
         self.woke.saturating_duration_since(self.start)
     }
@@ -108,6 +122,8 @@ impl Scheduler {
         let (next, overrun) = next_deadline(self.start, self.cycle, self.deadline, now);
         let lateness = self.woke.saturating_duration_since(self.deadline);
         self.stats.record(now.saturating_duration_since(self.woke), lateness, overrun);
+        self.histogram.record(lateness);
+        self.stats.lateness = self.histogram.lateness();
         self.deadline = next;
     }
 
@@ -119,6 +135,11 @@ impl Scheduler {
     /// The statistics so far.
     pub fn stats(&self) -> &CycleStats {
         &self.stats
+    }
+
+    /// The histogram of wake-up lateness.
+    pub fn histogram(&self) -> &Histogram {
+        &self.histogram
     }
 }
 
@@ -154,9 +175,11 @@ mod tests {
         // is still after now (no burst) and on the grid.
         let now = t0 + Duration::from_secs(5) + Duration::from_nanos(3);
         assert_eq!(next_deadline(t0, Duration::from_nanos(1), t0, now), (now + Duration::from_nanos(1), true));
-        let mut scheduler = Scheduler::new(Duration::MAX);
+        let mut scheduler = Scheduler::new(Duration::MAX).with_spin(Duration::MAX);
+        scheduler.wait();
         scheduler.done();
         assert_eq!(scheduler.stats().cycles, 1);
+        assert_eq!(scheduler.stats().lateness.max, scheduler.stats().jitter);
     }
 
     #[test]

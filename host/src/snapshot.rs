@@ -29,8 +29,8 @@ pub struct Snapshot {
     /// The forces in effect, in the order they were set (the images and variables above
     /// show their values).
     pub forces: Vec<Force>,
-    /// The scan loop's cycle statistics, as it last reported them
-    /// ([`Mailbox::record_cycle`](crate::remote::Mailbox::record_cycle)); zero if it does not.
+    /// The scan cycle's statistics (wake-up lateness among them), as last recorded with
+    /// [`Controller::record_cycle`](crate::Controller::record_cycle).
     pub cycle: CycleStats,
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use wasmer::sys::vm::{
-    LinearMemory, MemoryError, MemoryStyle, TableStyle, Trap, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition,
+    LinearMemory, MemoryError, MemoryStyle, TableStyle, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition,
 };
 use wasmer::sys::{BaseTunables, Tunables};
 use wasmer::{MemoryType, Pages, TableType};
@@ -20,11 +20,14 @@ pub(crate) struct LimitingTunables {
     limit: Pages,
     table_elements: u32,
     exceeded: Arc<AtomicBool>,
+    /// The wasm call stack of each call into the program.
+    config: VMConfig,
 }
 
 impl LimitingTunables {
-    pub(crate) fn new(limit: Pages, table_elements: u32, exceeded: Arc<AtomicBool>) -> Self {
-        LimitingTunables { base: BaseTunables::new(), limit, table_elements, exceeded }
+    pub(crate) fn new(limit: Pages, table_elements: u32, stack_bytes: usize, exceeded: Arc<AtomicBool>) -> Self {
+        let config = VMConfig { wasm_stack_size: Some(stack_bytes) };
+        LimitingTunables { base: BaseTunables::new(), limit, table_elements, exceeded, config }
     }
 
     /// The requested table type with its maximum capped at the limit (a `table.grow` past it
@@ -56,6 +59,10 @@ impl LimitingTunables {
 }
 
 impl Tunables for LimitingTunables {
+    fn vmconfig(&self) -> &VMConfig {
+        &self.config
+    }
+
     fn memory_style(&self, memory: &MemoryType) -> MemoryStyle {
         self.base.memory_style(memory)
     }

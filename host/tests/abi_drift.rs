@@ -147,3 +147,16 @@ fn wasi_libc_in_reactor_mode_runs_without_its_io() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Both twins declare `count` retained, in the ABI's custom section, through their SDK's
+/// macro; the host reads the same declaration from each.
+#[test]
+fn both_twins_declare_the_same_retained_variable() {
+    use plc_host::retain::{declared, Declared, Kind};
+    for (name, wasm) in [("rust", rust_guest("guest-abi-all")), ("c", c_test_guest("abi_all"))] {
+        let module = Module::new(&Engine::default(), &wasm).unwrap();
+        assert_eq!(module.custom_sections(abi::RETAINED_SECTION).count(), 1, "{name}: one section, merged by the linker");
+        assert_eq!(declared(&wasm).unwrap(), [Declared { name: "count".into(), kind: Kind::Int }], "{name}");
+        assert_eq!(load(name, &wasm).retained(), [Declared { name: "count".into(), kind: Kind::Int }], "{name}");
+    }
+}

@@ -404,12 +404,19 @@ fn intrinsic_calls_are_charged_by_their_length() {
     assert_eq!(fault.kind, FaultKind::CpuBudget, "{fault}");
 }
 
+/// A trap deep in a recursion: the default 128 KiB stack ends the recursion (a stack overflow)
+/// long before 20,000 frames; on a stack large enough to reach the trap, the fault keeps the
+/// innermost 16 and the outermost 4 frames and counts the rest.
 #[test]
 fn a_trap_deep_in_a_recursion_keeps_a_short_backtrace() {
     let wat = r#"(module (memory (export "memory") 1)
         (func $down (param $n i32) (if (i32.eqz (local.get $n)) (then unreachable)) (call $down (i32.sub (local.get $n) (i32.const 1))))
         (func (export "poll") (call $down (i32.const 20000))))"#;
     let fault = load_with(wat, Limits::default()).poll(&mut env(0, 0)).unwrap_err();
-    assert_eq!(fault.backtrace.len(), 21, "{:?}", &fault.backtrace[..3]);
-    assert!(fault.backtrace[16].contains("more frames"), "{}", fault.backtrace[16]);
+    assert_eq!(fault.kind, FaultKind::Trap(wasmer::sys::vm::TrapCode::StackOverflow), "{fault}");
+    let deep = Limits { stack_bytes: 4 << 20, ..Limits::default() };
+    let fault = load_with(wat, deep).poll(&mut env(0, 0)).unwrap_err();
+    assert_eq!(fault.kind, FaultKind::Trap(wasmer::sys::vm::TrapCode::UnreachableCodeReached), "{fault}");
+    assert_eq!(fault.backtrace.len(), 21, "{:?}", fault.backtrace.first());
+    assert!(fault.backtrace[16].contains("19982 more frames"), "{}", fault.backtrace[16]);
 }

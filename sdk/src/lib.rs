@@ -46,7 +46,8 @@
 //! - [`io`]: inputs and outputs by byte address, bits ([`InputBit`](io::InputBit),
 //!   [`OutputBit`](io::OutputBit)) and little-endian values ([`Input`](io::Input),
 //!   [`Output`](io::Output)).
-//! - [`variables`]: typed global variables shared by all programs.
+//! - [`variables`]: typed global variables shared by all programs; [`retain!`] declares one
+//!   the controller keeps across restarts ([`mod@retain`]).
 //! - [`time`]: the controller's monotonic clock.
 //! - [`logging`]: [`log!`], [`error!`], [`warn!`], [`info!`], [`debug!`], [`trace!`].
 //! - The IEC 61131-3 function blocks: [`timers`] (TON, TOF, TP), [`triggers`] (R_TRIG,
@@ -69,6 +70,7 @@ pub mod error;
 pub mod ffi;
 pub mod io;
 pub mod logging;
+pub mod retain;
 pub mod time;
 pub mod timers;
 pub mod triggers;

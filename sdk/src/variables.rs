@@ -32,6 +32,8 @@ mod sealed {
 
 /// A type a variable can hold: `bool`, `i32` or `f64`.
 pub trait VariableType: sealed::Sealed + Copy {
+    /// Its tag in the [`RETAINED_SECTION`](crate::abi::RETAINED_SECTION) (see [`retain!`](crate::retain)).
+    const RETAINED_TAG: &'static str;
     /// Reads the variable `name` from the controller.
     fn read(name: &str) -> Result<Self, Error>;
     /// Writes the variable `name` to the controller.
@@ -39,6 +41,7 @@ pub trait VariableType: sealed::Sealed + Copy {
 }
 
 impl VariableType for bool {
+    const RETAINED_TAG: &'static str = crate::abi::RETAINED_BOOL;
     fn read(name: &str) -> Result<Self, Error> {
         ffi::variable_read_bool(name)
     }
@@ -48,6 +51,7 @@ impl VariableType for bool {
 }
 
 impl VariableType for i32 {
+    const RETAINED_TAG: &'static str = crate::abi::RETAINED_INT;
     fn read(name: &str) -> Result<Self, Error> {
         ffi::variable_read_i32(name)
     }
@@ -57,6 +61,7 @@ impl VariableType for i32 {
 }
 
 impl VariableType for f64 {
+    const RETAINED_TAG: &'static str = crate::abi::RETAINED_DOUBLE;
     fn read(name: &str) -> Result<Self, Error> {
         ffi::variable_read_f64(name)
     }

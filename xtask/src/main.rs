@@ -1,7 +1,9 @@
-//! `cargo xtask`: the project's chores (header, test, fuzz, demo).
+//! `cargo xtask`: the project's chores (header, test, templates, fuzz, demo, latency).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
+
+mod latency;
 
 use xtask::{generate_header, header_path, root};
 
@@ -13,6 +15,7 @@ fn main() -> ExitCode {
         ["demo"] => demo(),
         ["templates"] => templates(true),
         ["fuzz", "--minutes", minutes] => fuzz(minutes),
+        ["latency", rest @ ..] => latency::latency(rest),
         _ => {
             eprintln!("usage: cargo xtask <command>\n");
             eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
@@ -20,6 +23,8 @@ fn main() -> ExitCode {
             eprintln!("  templates  generate a program from each template, build, test and run it");
             eprintln!("  fuzz --minutes N  fuzz the host for N minutes; failing modules go to target/fuzz-failures");
             eprintln!("  demo     build the blinky example and run it in the host");
+            eprintln!("  latency  cyclictest, then plc-host run, with the same interval, priority, CPU and duration");
+            eprintln!("           [--cycles 10000] [--interval 1ms] [--priority 80] [--cpu 1] [--spin 30us]");
             return ExitCode::from(2);
         }
     };

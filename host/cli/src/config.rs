@@ -20,8 +20,19 @@
 //! tables = 4                    # per module
 //! table_elements = 65536        # per table
 //! module_bytes = 8388608        # the largest module file
+//! stack_bytes = 131072          # the wasm call stack of a poll
 //! variables = 4096              # in the controller's table
 //! variable_name_bytes = 262144  # all names together
+//!
+//! retain = "plc.redb"           # the store of retained variables (warm start, saves)
+//! retained = ["count"]          # retained besides those the programs declare
+//! retain_interval = "1s"        # how often they are saved
+//!
+//! [realtime]                    # all off by default; see realtime.rs
+//! priority = 80
+//! lock_memory = true
+//! cpu = 1
+//! spin = "30us"
 //! ```
 //!
 //! Relative paths are relative to the file's folder.
@@ -30,6 +41,8 @@ use std::path::{Path, PathBuf};
 
 use plc_host::{Compiler, FaultPolicy, OutputsOnFault};
 use serde::Deserialize;
+
+use crate::realtime::RealtimeConfig;
 
 /// The file, every setting optional.
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +59,12 @@ pub struct RunConfig {
     pub token_file: Option<PathBuf>,
     #[serde(default)]
     pub limits: LimitsConfig,
+    #[serde(default)]
+    pub realtime: RealtimeConfig,
+    pub retain: Option<PathBuf>,
+    #[serde(default)]
+    pub retained: Vec<String>,
+    pub retain_interval: Option<String>,
 }
 
 /// The `[limits]` table.
@@ -61,6 +80,7 @@ pub struct LimitsConfig {
     pub tables: Option<u32>,
     pub table_elements: Option<u32>,
     pub module_bytes: Option<u64>,
+    pub stack_bytes: Option<usize>,
     pub variables: Option<usize>,
     pub variable_name_bytes: Option<usize>,
 }
@@ -81,6 +101,7 @@ impl RunConfig {
         }
         config.watch = config.watch.map(|w| base.join(w));
         config.token_file = config.token_file.map(|t| base.join(t));
+        config.retain = config.retain.map(|r| base.join(r));
         Ok(config)
     }
 }

@@ -3,8 +3,12 @@
 mod check;
 mod client;
 mod config;
+mod handoff;
+mod logger;
 mod online;
 mod output;
+mod realtime;
+mod retain;
 mod run;
 mod settings;
 mod summary;
@@ -62,10 +66,7 @@ fn load(path: &Path, limits: &Limits) -> Result<Program, Vec<String>> {
 }
 
 fn main() -> ExitCode {
-    // Logs go to stderr, and those at info and above to the online service's clients too.
-    let logger = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).format_timestamp_millis().build();
-    let level = logger.filter();
-    let _ = plc_service::logs::Tee::install(logger, level);
+    logger::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -82,8 +83,10 @@ fn main() -> ExitCode {
         Command::Run(args) => args.settings().map(run::run),
         Command::Client(command) => Ok(command.run()),
     };
-    settled.unwrap_or_else(|e| {
+    let code = settled.unwrap_or_else(|e| {
         output::error(format_args!("error: {e}"));
         ExitCode::from(2)
-    })
+    });
+    log::logger().flush();
+    code
 }

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use plc_host::remote::{self, Mailbox};
-use plc_host::scheduler::CycleStats;
 use plc_host::{Controller, Limits};
 use plc_service::{token_from, Service, Settings, Token};
 
@@ -67,8 +66,7 @@ impl Online {
     }
 
     /// After a scan: applies the commands waiting, publishes a snapshot, answers.
-    pub fn between_scans(&mut self, controller: &mut Controller, elapsed: Duration, stats: &CycleStats) {
-        self.mailbox.record_cycle(stats);
+    pub fn between_scans(&mut self, controller: &mut Controller, elapsed: Duration) {
         controller.serve(&mut self.mailbox, elapsed);
     }
 }

@@ -14,6 +14,9 @@ use plc_host::{Applied, Controller, InMemoryEnvironment};
 use crate::online::Online;
 use crate::settings::RunSettings;
 use crate::summary::{hex, Summary};
+use crate::handoff::Handoff;
+use crate::realtime::RealtimeReport;
+use crate::retain::Retaining;
 use crate::{load, output};
 
 /// How often `--watch` looks at its folder.
@@ -77,6 +80,11 @@ pub fn run(settings: RunSettings) -> ExitCode {
     }
     // The programs in the folder now are compiled before it returns, loaded before scan 1.
     let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
+    let mut rejected = BTreeMap::new();
+    if let Some(watcher) = &watcher {
+        apply_changes(watcher, &mut controller, &mut rejected);
+    }
+    let mut retaining = Retaining::start(&options.retain, &mut controller);
     let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits, &mut controller)).transpose() {
         Ok(online) => online,
         Err(e) => {
@@ -84,8 +92,11 @@ pub fn run(settings: RunSettings) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut rejected = BTreeMap::new();
-    let mut scheduler = Scheduler::new(options.cycle);
+    // Output lines are written by a thread of their own: the scan never waits on stdout.
+    let printer = (!options.json).then(|| Handoff::spawn("plc-output", 256, |line| output::line(line))).flatten();
+    // Last, once every other thread is running (a thread inherits its creator's policy).
+    let realtime = RealtimeReport::new(options.realtime.apply(), options.realtime.spin);
+    let mut scheduler = Scheduler::new(options.cycle).with_spin(options.realtime.spin);
     {
         let running = ShutdownOnDrop(&mut controller);
         let controller = &mut *running.0;
@@ -101,20 +112,31 @@ pub fn run(settings: RunSettings) -> ExitCode {
             controller.env_mut().elapsed = now;
             controller.scan();
             scheduler.done();
+            controller.record_cycle(scheduler.stats());
+            if let Some(retaining) = &mut retaining {
+                retaining.tick(controller, now);
+            }
             if let Some(online) = &mut online {
-                online.between_scans(controller, now, scheduler.stats());
+                online.between_scans(controller, now);
             }
             let env = controller.env();
-            if !options.json && last_outputs.as_ref() != Some(&env.outputs) {
-                output::line(format_args!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs)));
+            if let Some(printer) = printer.as_ref().filter(|_| last_outputs.as_ref() != Some(&env.outputs)) {
+                printer.send(format!("scan {:>6}  t = {:>8.3} s  outputs {}", controller.scans(), env.elapsed.as_secs_f64(), hex(&env.outputs)));
                 last_outputs = Some(env.outputs.clone());
             }
         }
     } // the outputs go to their safe state here, or while unwinding from a panic above
     drop(online);
+    let retained = retaining.map(|r| r.finish(&controller));
+    if let Some(printer) = &printer {
+        printer.flush(Duration::from_secs(2));
+        if printer.dropped() > 0 {
+            log::warn!("{} output lines were dropped: stdout could not keep up", printer.dropped());
+        }
+    }
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
-        output::line(Summary::new(&controller, scheduler.stats(), &rejected).to_json());
+        output::line(Summary::new(&controller, scheduler.stats(), &rejected).with(realtime, retained).to_json());
     }
     ExitCode::SUCCESS
 }

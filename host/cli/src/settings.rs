@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault, VariableLimits};
 
+use plc_host::realtime::Realtime;
+
 use crate::config::RunConfig;
+use crate::realtime::RealtimeArgs;
+use crate::retain::{RetainArgs, RetainConfig, RetainSettings};
 
 /// The scan cycles `run` accepts.
 const CYCLE: RangeInclusive<Duration> = Duration::from_micros(1)..=Duration::from_secs(3600);
@@ -25,6 +29,8 @@ const TABLES: RangeInclusive<u32> = 0..=100;
 const TABLE_ELEMENTS: RangeInclusive<u32> = 0..=1 << 24;
 /// The largest module file.
 const MODULE_BYTES: RangeInclusive<u64> = 8..=1 << 30;
+/// The wasm call stack of a poll.
+const STACK_BYTES: RangeInclusive<usize> = 8 << 10..=8 << 20;
 /// Variables in the controller's table.
 const VARIABLES: RangeInclusive<usize> = 0..=1 << 20;
 /// Bytes of all variable names together.
@@ -35,7 +41,8 @@ const VARIABLE_NAME_BYTES: RangeInclusive<usize> = 0..=1 << 28;
 pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
-    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, listen, token_file, [limits]).
+    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits],
+    /// retain, retained, retain_interval, [realtime], listen, token_file).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
@@ -80,6 +87,10 @@ pub struct RunArgs {
     /// token_file; without one, only a loopback address is allowed and a token is generated.
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
+    #[command(flatten)]
+    realtime: RealtimeArgs,
+    #[command(flatten)]
+    retain: RetainArgs,
 }
 
 /// The limits of `check` and `test`.
@@ -116,6 +127,10 @@ pub struct RunOptions {
     pub json: bool,
     /// The folder of online change.
     pub watch: Option<PathBuf>,
+    /// The scan thread's real-time settings.
+    pub realtime: Realtime,
+    /// Retained variables.
+    pub retain: RetainSettings,
     /// The bounds of the variable table.
     pub variables: VariableLimits,
     /// The online service, if asked for.
@@ -190,6 +205,7 @@ impl RunArgs {
             tables: within("tables", file.limits.tables.unwrap_or(defaults.tables), TABLES, "tables")?,
             table_elements: within("table elements", file.limits.table_elements.unwrap_or(defaults.table_elements), TABLE_ELEMENTS, "elements")?,
             module_bytes: within("module bytes", file.limits.module_bytes.unwrap_or(defaults.module_bytes), MODULE_BYTES, "bytes")?,
+            stack_bytes: within("stack bytes", file.limits.stack_bytes.unwrap_or(defaults.stack_bytes), STACK_BYTES, "bytes")?,
             ..defaults
         };
         let variable_defaults = VariableLimits::default();
@@ -207,7 +223,9 @@ impl RunArgs {
         if cycles == Some(0) {
             return Err("cycles 0: a run has at least 1 scan".into());
         }
-        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, service };
+        let realtime = self.realtime.realtime(file.realtime, cycle)?;
+        let retain = self.retain.settings(RetainConfig { store: file.retain, retained: file.retained, interval: file.retain_interval })?;
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain, service };
         Ok(RunSettings { programs, inputs, options, limits })
     }
 }

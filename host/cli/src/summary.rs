@@ -8,6 +8,9 @@ use plc_host::scheduler::CycleStats;
 use plc_host::{Controller, Snapshot, Value};
 use serde::Serialize;
 
+use crate::realtime::RealtimeReport;
+use crate::retain::RetainReport;
+
 /// Bytes as hex, space-separated.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
@@ -29,6 +32,12 @@ pub struct Summary {
     stats: StatsReport,
     /// The files online change refused, with their reasons.
     rejected: Vec<Rejected>,
+    /// What became of each real-time setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    realtime: Option<RealtimeReport>,
+    /// The retained variables: the start, the saves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retain: Option<RetainReport>,
 }
 
 /// One program.
@@ -74,6 +83,17 @@ struct StatsReport {
     max_us: u64,
     avg_us: u64,
     jitter_us: u64,
+    /// Wake-up lateness: percentiles and maximum.
+    lateness_us: LatenessReport,
+}
+
+/// Wake-up lateness, in µs.
+#[derive(Serialize)]
+struct LatenessReport {
+    p50: u64,
+    p99: u64,
+    p999: u64,
+    max: u64,
 }
 
 /// A file online change refused.
@@ -114,9 +134,22 @@ impl Summary {
                 max_us: micros(stats.max),
                 avg_us: micros(stats.avg()),
                 jitter_us: micros(stats.jitter),
+                lateness_us: LatenessReport {
+                    p50: micros(stats.lateness.p50),
+                    p99: micros(stats.lateness.p99),
+                    p999: micros(stats.lateness.p999),
+                    max: micros(stats.lateness.max),
+                },
             },
             rejected: rejected.iter().map(|(name, reason)| Rejected { name: name.clone(), reason: reason.clone() }).collect(),
+            realtime: None,
+            retain: None,
         }
+    }
+
+    /// With the real-time and retain reports of the run.
+    pub fn with(self, realtime: RealtimeReport, retain: Option<RetainReport>) -> Summary {
+        Summary { realtime: Some(realtime), retain, ..self }
     }
 
     /// The summary as one line of JSON.

@@ -1,7 +1,9 @@
 // Calls every intrinsic once per scan: the C side of the ABI drift test, twin of
-// host/tests/guests/abi-all (same variables, same outputs, same log, same errors).
+// host/tests/guests/abi-all (same variables, the same retained one, same outputs, same log,
+// same errors).
 #include "intrinsics.h"
 
+PLC_RETAIN_INT("count");
 static const char COUNT[] = "count";
 static const char RATIO[] = "ratio";
 static const char FLAG[] = "flag";

@@ -186,3 +186,28 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A program that declares `count` retained and adds `step` to it every scan, as an i32 (or
+/// an f64 when `double`), showing it as a little-endian i32 on output bytes 0 to 3.
+pub fn retained_counter(step: i32, double: bool) -> String {
+    let (tag, ty, read, write, add, step, to_i32) = if double {
+        ("d", "f64", "wasm_variable_read_double", "wasm_variable_write_double", "f64.add", format!("(f64.const {step})"), "(i32.trunc_f64_s (f64.load (i32.const 8)))")
+    } else {
+        ("i", "i32", "wasm_variable_read_int", "wasm_variable_write_int", "i32.add", format!("(i32.const {step})"), "(i32.load (i32.const 8))")
+    };
+    format!(
+        r#"(module
+            (import "env" "{read}" (func $get (param i32 i32 i32) (result i32)))
+            (import "env" "{write}" (func $set (param i32 i32 {ty}) (result i32)))
+            (import "env" "wasm_write_output" (func $out (param i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 32) "count")
+            (@custom "plc.retained" "{tag}count\00")
+            (func (export "poll")
+                (drop (call $get (i32.const 32) (i32.const 5) (i32.const 8)))
+                ({ty}.store (i32.const 8) ({add} ({ty}.load (i32.const 8)) {step}))
+                (drop (call $set (i32.const 32) (i32.const 5) ({ty}.load (i32.const 8))))
+                (i32.store (i32.const 0) {to_i32})
+                (drop (call $out (i32.const 0) (i32.const 0) (i32.const 4)))))"#
+    )
+}

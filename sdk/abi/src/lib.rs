@@ -40,6 +40,22 @@ pub const ABI_VERSION_EXPORT: &str = "plc_abi_version";
 /// The linear memory every program must export (not import).
 pub const MEMORY_EXPORT: &str = "memory";
 
+/// The custom section in which a program declares its retained variables: those the
+/// controller keeps across a restart. Each entry is one type tag ([`RETAINED_BOOL`],
+/// [`RETAINED_INT`], [`RETAINED_DOUBLE`]), the variable's UTF-8 name and a NUL; a module may
+/// hold several such sections (the linker merges them). Declaring needs no intrinsic: the host
+/// reads the section at load. `plc_sdk::retain!` and `PLC_RETAIN_INT(...)` in `plc.h` write it.
+pub const RETAINED_SECTION: &str = "plc.retained";
+
+/// The tag of a retained `bool` variable in [`RETAINED_SECTION`].
+pub const RETAINED_BOOL: &str = "b";
+
+/// The tag of a retained `i32` variable in [`RETAINED_SECTION`].
+pub const RETAINED_INT: &str = "i";
+
+/// The tag of a retained `f64` variable in [`RETAINED_SECTION`].
+pub const RETAINED_DOUBLE: &str = "d";
+
 /// The longest variable name, in bytes, a host accepts. Longer names get `WASM_GENERIC_ERROR`.
 pub const MAX_VARIABLE_NAME_LEN: i32 = 255;
 

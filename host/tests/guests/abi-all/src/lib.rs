@@ -1,9 +1,10 @@
 //! Calls every intrinsic of the ABI through the SDK, so that its import list is the ABI's:
 //! `wasm_report_error` through `?`, when the output image is too small for its two bytes.
+//! Declares `count` retained, as its C twin does.
 #![no_std]
 use plc_sdk::prelude::*;
 
-static COUNT: Variable<i32> = Variable::new("count");
+plc_sdk::retain!(COUNT: i32 = "count");
 static RATIO: Variable<f64> = Variable::new("ratio");
 static FLAG: Variable<bool> = Variable::new("flag");
 

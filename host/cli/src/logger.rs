@@ -1,0 +1,58 @@
+//! The log, written by a thread of its own: a message logged on the scan thread is formatted
+//! and handed over without waiting (see [`Handoff`]). `RUST_LOG` filters it as env_logger's
+//! does (default `info`).
+
+use std::io::Write;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use log::{Log, Metadata, Record};
+
+use crate::handoff::Handoff;
+
+/// Messages that may wait for the writer.
+const CAPACITY: usize = 1024;
+
+struct Logger {
+    filter: env_filter::Filter,
+    out: Handoff,
+}
+
+static LOGGER: OnceLock<Logger> = OnceLock::new();
+
+impl Log for Logger {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        self.filter.enabled(metadata)
+    }
+
+    fn log(&self, record: &Record<'_>) {
+        if self.filter.matches(record) {
+            let time = humantime::format_rfc3339_millis(SystemTime::now());
+            self.out.send(format!("[{time} {:<5} {}] {}", record.level(), record.target(), record.args()));
+        }
+    }
+
+    /// Waits for the writer (at the end of the run), and says how many messages were dropped.
+    fn flush(&self) {
+        self.out.flush(Duration::from_secs(2));
+        let dropped = self.out.dropped();
+        if dropped > 0 {
+            let _ = writeln!(std::io::stderr().lock(), "{dropped} log messages were dropped: the log writer could not keep up");
+        }
+    }
+}
+
+/// Installs the logger; messages go to stderr, and those at `info` and above to the online
+/// service's clients too ([`plc_service::logs::Tee`]). Falls back to no log if the thread
+/// cannot start.
+pub fn init() {
+    let filter = env_filter::Builder::new().parse(&std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into())).build();
+    let Some(out) = Handoff::spawn("plc-log", CAPACITY, |line| {
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }) else {
+        return;
+    };
+    let level = filter.filter();
+    let logger = LOGGER.get_or_init(|| Logger { filter, out });
+    let _ = plc_service::logs::Tee::install(logger, level);
+}
