@@ -54,10 +54,10 @@ pub struct Compiled {
     pub(crate) limits: Limits,
     /// Raised by the tunables when the program tried to grow its memory past the limit.
     pub(crate) memory_exceeded: Arc<AtomicBool>,
-    /// The SHA-256 of the module's bytes.
-    pub(crate) sha256: [u8; 32],
     /// The retained variables it declares.
     pub(crate) retained: Vec<Declared>,
+    /// The SHA-256 of the module's bytes.
+    pub(crate) sha256: [u8; 32],
 }
 
 impl fmt::Debug for Compiled {

@@ -82,8 +82,8 @@ pub struct Controller<E: Environment = InMemoryEnvironment> {
     programs: Vec<Program>,
     env: E,
     scans: u64,
-    forces: Forces,
     cycle: CycleStats,
+    forces: Forces,
 }
 
 impl<E: Environment> Controller<E> {

@@ -68,14 +68,14 @@ impl Program {
         self.compiled.limits()
     }
 
-    /// The SHA-256 of its module's bytes.
-    pub fn sha256(&self) -> &[u8; 32] {
-        self.compiled.sha256()
-    }
-
     /// The retained variables it declares (its `plc.retained` custom section).
     pub fn retained(&self) -> &[crate::retain::Declared] {
         self.compiled.retained()
+    }
+
+    /// The SHA-256 of its module's bytes.
+    pub fn sha256(&self) -> &[u8; 32] {
+        self.compiled.sha256()
     }
 
     /// Its statistics.

@@ -177,7 +177,6 @@ impl Mailbox {
         self.latest.lock().clone()
     }
 
-
     /// Snapshots skipped because a reader held the lock at that moment.
     pub fn skipped(&self) -> u64 {
         self.skipped

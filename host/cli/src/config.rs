@@ -100,8 +100,8 @@ impl RunConfig {
             *program = base.join(&*program);
         }
         config.watch = config.watch.map(|w| base.join(w));
-        config.token_file = config.token_file.map(|t| base.join(t));
         config.retain = config.retain.map(|r| base.join(r));
+        config.token_file = config.token_file.map(|t| base.join(t));
         Ok(config)
     }
 }

@@ -54,5 +54,23 @@ pub fn init() {
     };
     let level = filter.filter();
     let logger = LOGGER.get_or_init(|| Logger { filter, out });
-    let _ = plc_service::logs::Tee::install(logger, level);
+    // The online service's clients see the records at info and above too.
+    let _ = plc_service::logs::Tee::install(Shared(logger), level);
+}
+
+/// The one logger, as the tee's inner log.
+struct Shared(&'static Logger);
+
+impl Log for Shared {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        self.0.enabled(metadata)
+    }
+
+    fn log(&self, record: &Record<'_>) {
+        self.0.log(record);
+    }
+
+    fn flush(&self) {
+        self.0.flush();
+    }
 }

@@ -126,7 +126,6 @@ pub fn run(settings: RunSettings) -> ExitCode {
             }
         }
     } // the outputs go to their safe state here, or while unwinding from a panic above
-    drop(online);
     let retained = retaining.map(|r| r.finish(&controller));
     if let Some(printer) = &printer {
         printer.flush(Duration::from_secs(2));
@@ -134,6 +133,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
             log::warn!("{} output lines were dropped: stdout could not keep up", printer.dropped());
         }
     }
+    drop(online);
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
         output::line(Summary::new(&controller, scheduler.stats(), &rejected).with(realtime, retained).to_json());

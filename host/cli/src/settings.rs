@@ -41,8 +41,8 @@ const VARIABLE_NAME_BYTES: RangeInclusive<usize> = 0..=1 << 28;
 pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
-    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, [limits],
-    /// retain, retained, retain_interval, [realtime], listen, token_file).
+    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, listen,
+    /// token_file, [limits], retain, retained, retain_interval, [realtime]).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
@@ -82,15 +82,15 @@ pub struct RunArgs {
     /// Print a JSON summary on stdout at the end (logs go to stderr).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    realtime: RealtimeArgs,
+    #[command(flatten)]
+    retain: RetainArgs,
     /// Serve the online API, the live events and the web page on this address (e.g.
     /// 127.0.0.1:8600; port 0 picks one). The token comes from PLC_TOKEN or the config's
     /// token_file; without one, only a loopback address is allowed and a token is generated.
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
-    #[command(flatten)]
-    realtime: RealtimeArgs,
-    #[command(flatten)]
-    retain: RetainArgs,
 }
 
 /// The limits of `check` and `test`.
