@@ -34,7 +34,6 @@ use std::time::{Duration, Instant};
 
 use crate::controller::{ControlError, Controller};
 use crate::environment::Environment;
-use crate::scheduler::CycleStats;
 use crate::snapshot::Snapshot;
 
 pub use crate::command::Command;
@@ -78,7 +77,6 @@ pub struct Mailbox {
     requests: Receiver<Request>,
     latest: Latest,
     skipped: u64,
-    cycle: CycleStats,
     /// Commands applied while idle ([`Controller::serve_until`]), answered at the next serve.
     pending: Vec<(SyncSender<Answer>, Answer)>,
 }
@@ -87,7 +85,7 @@ pub struct Mailbox {
 pub fn channel(capacity: usize) -> (Remote, Mailbox) {
     let (requests, receiver) = mpsc::sync_channel(capacity);
     let latest = Latest::default();
-    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0, cycle: CycleStats::default(), pending: Vec::new() })
+    (Remote { requests, latest: latest.clone() }, Mailbox { requests: receiver, latest, skipped: 0, pending: Vec::new() })
 }
 
 /// The controller is gone (its mailbox was dropped).
@@ -179,11 +177,6 @@ impl Mailbox {
         self.latest.lock().clone()
     }
 
-    /// Records the scan loop's cycle statistics, for the next snapshots to show.
-    pub fn record_cycle(&mut self, stats: &CycleStats) {
-        self.cycle = *stats;
-    }
-
     /// Snapshots skipped because a reader held the lock at that moment.
     pub fn skipped(&self) -> u64 {
         self.skipped
@@ -199,9 +192,7 @@ impl<E: Environment> Controller<E> {
         for request in mailbox.requests.try_iter().take(COMMANDS_PER_SCAN.saturating_sub(answers.len())) {
             answers.push((request.reply, self.command(request.command)));
         }
-        let mut snapshot = self.snapshot(elapsed);
-        snapshot.cycle = mailbox.cycle;
-        let snapshot = Arc::new(snapshot);
+        let snapshot = Arc::new(self.snapshot(elapsed));
         match mailbox.latest.latest.try_lock() {
             Ok(mut latest) => *latest = Some(snapshot),
             Err(TryLockError::Poisoned(poisoned)) => *poisoned.into_inner() = Some(snapshot),

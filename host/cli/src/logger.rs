@@ -42,7 +42,9 @@ impl Log for Logger {
     }
 }
 
-/// Installs the logger; messages go to stderr. Falls back to no log if the thread cannot start.
+/// Installs the logger; messages go to stderr, and those at `info` and above to the online
+/// service's clients too ([`plc_service::logs::Tee`]). Falls back to no log if the thread
+/// cannot start.
 pub fn init() {
     let filter = env_filter::Builder::new().parse(&std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into())).build();
     let Some(out) = Handoff::spawn("plc-log", CAPACITY, |line| {

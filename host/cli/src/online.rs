@@ -7,7 +7,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use plc_host::remote::{self, Mailbox};
-use plc_host::scheduler::CycleStats;
 use plc_host::{Controller, Limits};
 use plc_service::{token_from, Service, Settings, Token};
 
@@ -46,9 +45,11 @@ pub struct Online {
 }
 
 impl Online {
-    /// Starts the service; says on stderr where it listens (and the token, if generated).
-    pub fn start(options: &ServiceOptions, limits: &Limits) -> Result<Online, String> {
-        let (remote, mailbox) = remote::channel(WAITING_COMMANDS);
+    /// Starts the service, with a first snapshot of `controller` published (so that no
+    /// client finds none); says on stderr where it listens (and the token, if generated).
+    pub fn start(options: &ServiceOptions, limits: &Limits, controller: &mut Controller) -> Result<Online, String> {
+        let (remote, mut mailbox) = remote::channel(WAITING_COMMANDS);
+        controller.serve(&mut mailbox, Duration::ZERO);
         let settings = Settings { listen: options.listen, token: options.token.clone(), limits: limits.clone() };
         let service = Service::start(settings, remote)?;
         output::error(format_args!("plc-host: service listening on http://{}", service.addr()));
@@ -65,8 +66,7 @@ impl Online {
     }
 
     /// After a scan: applies the commands waiting, publishes a snapshot, answers.
-    pub fn between_scans(&mut self, controller: &mut Controller, elapsed: Duration, stats: &CycleStats) {
-        self.mailbox.record_cycle(stats);
+    pub fn between_scans(&mut self, controller: &mut Controller, elapsed: Duration) {
         controller.serve(&mut self.mailbox, elapsed);
     }
 }

@@ -80,18 +80,18 @@ pub fn run(settings: RunSettings) -> ExitCode {
     }
     // The programs in the folder now are compiled before it returns, loaded before scan 1.
     let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
-    let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits)).transpose() {
+    let mut rejected = BTreeMap::new();
+    if let Some(watcher) = &watcher {
+        apply_changes(watcher, &mut controller, &mut rejected);
+    }
+    let mut retaining = Retaining::start(&options.retain, &mut controller);
+    let mut online = match options.service.as_ref().map(|service| Online::start(service, &limits, &mut controller)).transpose() {
         Ok(online) => online,
         Err(e) => {
             output::error(format_args!("error: {e}"));
             return ExitCode::from(2);
         }
     };
-    let mut rejected = BTreeMap::new();
-    if let Some(watcher) = &watcher {
-        apply_changes(watcher, &mut controller, &mut rejected);
-    }
-    let mut retaining = Retaining::start(&options.retain, &mut controller);
     // Output lines are written by a thread of their own: the scan never waits on stdout.
     let printer = (!options.json).then(|| Handoff::spawn("plc-output", 256, |line| output::line(line))).flatten();
     // Last, once every other thread is running (a thread inherits its creator's policy).
@@ -117,7 +117,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
                 retaining.tick(controller, now);
             }
             if let Some(online) = &mut online {
-                online.between_scans(controller, now, scheduler.stats());
+                online.between_scans(controller, now);
             }
             let env = controller.env();
             if let Some(printer) = printer.as_ref().filter(|_| last_outputs.as_ref() != Some(&env.outputs)) {
