@@ -28,6 +28,14 @@
 //! retained = ["count"]          # retained besides those the programs declare
 //! retain_interval = "1s"        # how often they are saved
 //!
+//! [modbus.server]               # Modbus TCP (docs/modbus.md); also --modbus-listen
+//! listen = "127.0.0.1:1502"
+//!
+//! [[modbus.client]]             # a device polled into the input image
+//! name = "press"
+//! address = "127.0.0.1:1502"
+//! reads = [{ kind = "coils", start = 0, count = 8, input = 0 }]
+//!
 //! [realtime]                    # all off by default; see realtime.rs
 //! priority = 80
 //! lock_memory = true
@@ -65,6 +73,8 @@ pub struct RunConfig {
     #[serde(default)]
     pub retained: Vec<String>,
     pub retain_interval: Option<String>,
+    #[serde(default)]
+    pub modbus: plc_modbus::ModbusConfig,
 }
 
 /// The `[limits]` table.

@@ -92,6 +92,16 @@ pub fn run(settings: RunSettings) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut modbus = match options.modbus.map(|settings| plc_modbus::Modbus::start(settings, &mut controller)).transpose() {
+        Ok(modbus) => modbus,
+        Err(e) => {
+            output::error(format_args!("error: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(addr) = modbus.as_ref().and_then(plc_modbus::Modbus::server_addr) {
+        output::error(format_args!("plc-host: modbus listening on {addr}"));
+    }
     // Output lines are written by a thread of their own: the scan never waits on stdout.
     let printer = (!options.json).then(|| Handoff::spawn("plc-output", 256, |line| output::line(line))).flatten();
     // Last, once every other thread is running (a thread inherits its creator's policy).
@@ -110,9 +120,15 @@ pub fn run(settings: RunSettings) -> ExitCode {
             }
             let now = scheduler.wait();
             controller.env_mut().elapsed = now;
+            if let Some(modbus) = &mut modbus {
+                modbus.exchange().before_scan(controller);
+            }
             controller.scan();
             scheduler.done();
             controller.record_cycle(scheduler.stats());
+            if let Some(modbus) = &mut modbus {
+                modbus.exchange().after_scan(controller);
+            }
             if let Some(retaining) = &mut retaining {
                 retaining.tick(controller, now);
             }
@@ -134,6 +150,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
         }
     }
     drop(online);
+    drop(modbus);
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
         output::line(Summary::new(&controller, scheduler.stats(), &rejected).with(realtime, retained).to_json());

@@ -42,7 +42,7 @@ pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
     /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, listen,
-    /// token_file, [limits], retain, retained, retain_interval, [realtime]).
+    /// token_file, [limits], retain, retained, retain_interval, [realtime], [modbus]).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
@@ -91,6 +91,10 @@ pub struct RunArgs {
     /// token_file; without one, only a loopback address is allowed and a token is generated.
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
+    /// Serve Modbus TCP on this address (e.g. 127.0.0.1:1502; port 0 picks one); the map and
+    /// the clients are in the config's [modbus] tables (docs/modbus.md).
+    #[arg(long, value_name = "ADDR")]
+    modbus_listen: Option<String>,
 }
 
 /// The limits of `check` and `test`.
@@ -135,6 +139,8 @@ pub struct RunOptions {
     pub variables: VariableLimits,
     /// The online service, if asked for.
     pub service: Option<crate::online::ServiceOptions>,
+    /// Modbus TCP, if asked for.
+    pub modbus: Option<plc_modbus::Settings>,
 }
 
 /// Everything `run` needs.
@@ -225,7 +231,8 @@ impl RunArgs {
         }
         let realtime = self.realtime.realtime(file.realtime, cycle)?;
         let retain = self.retain.settings(RetainConfig { store: file.retain, retained: file.retained, interval: file.retain_interval })?;
-        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain, service };
+        let modbus = file.modbus.settings(self.modbus_listen, inputs.len(), outputs)?;
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain, service, modbus };
         Ok(RunSettings { programs, inputs, options, limits })
     }
 }
