@@ -62,7 +62,7 @@ fn test() -> Result<(), String> {
     run("bash", &[".ci/install-tools"])?;
     run(&cargo, &["test", "--workspace", "--release"])?;
     // Each benchmark once, as a test, so that they keep compiling and running.
-    run(&cargo, &["test", "--release", "--package", "plc-host", "--benches"])?;
+    run(&cargo, &["test", "--release", "--package", "plc-host", "--package", "plc-modbus", "--benches"])?;
     run(&cargo, &["test", "--package", "plc-sdk", "--target", "wasm32-unknown-unknown", "--lib"])?;
     // `cargo test --release` has just built target/release/plc-host: building it again with
     // `cargo build` would recompile wasmer with other features (no dev-dependencies).

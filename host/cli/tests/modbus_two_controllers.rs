@@ -66,8 +66,21 @@ fn b_reads_a_acts_on_it_sees_a_stop_and_recovers() {
     assert!(within(Duration::from_secs(5), || b_controller.state()["scans"].as_u64().unwrap() > scans + 20), "B keeps scanning");
 
     // A again, on the same address: B reconnects and reads it again.
-    let (_a, again) = start("two-a-again", &a_config(&a_addr), &[]);
+    let (a, again) = start("two-a-again", &a_config(&a_addr), &[]);
     assert_eq!(again, a_addr);
     assert!(within(Duration::from_secs(10), || b_outputs(&b) == [0xa5, 1]), "B after A came back: {:?}", b_outputs(&b));
     assert_eq!(online::variable(&b_controller.state(), "modbus.a.ok")["value"], json!(true));
+
+    // A hangs (SIGSTOP): connected but silent. B's request times out (timeout = the interval):
+    // stale within the interval it waits for its next poll plus that timeout.
+    let signal = |name: &str| assert!(std::process::Command::new("kill").args([name, &a.pid().to_string()]).status().unwrap().success());
+    signal("-STOP");
+    let hung = Instant::now();
+    let stale = within(Duration::from_secs(5), || b_outputs(&b) == [0xff, 0]);
+    let stale_after = hung.elapsed();
+    signal("-CONT");
+    assert!(stale, "B while A hangs: {:?}", b_outputs(&b));
+    eprintln!("B saw A hang after {stale_after:?}");
+    assert!(stale_after < 3 * INTERVAL, "stale after {stale_after:?}: more than an interval and a timeout of {INTERVAL:?}");
+    assert!(within(Duration::from_secs(10), || b_outputs(&b) == [0xa5, 1]), "B after A went on: {:?}", b_outputs(&b));
 }

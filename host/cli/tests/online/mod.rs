@@ -193,6 +193,11 @@ impl Controller {
         panic!("not within 10 s: {what}");
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops it by its pid: SIGTERM, then SIGKILL if it has not ended within 10 s.
     pub fn stop(&mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill").arg(self.child.id().to_string()).status();
