@@ -5,10 +5,13 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const START: InputBit = InputBit::new(0, 0);
-const STOP: InputBit = InputBit::new(0, 1);
-const MOTOR: OutputBit = OutputBit::new(0, 0);
-const FAN: OutputBit = OutputBit::new(0, 1);
+/// The program's copy of the process image: one byte of inputs, one of outputs. A handle
+/// outside it does not build.
+static IMAGE: ProcessImage<1, 1> = ProcessImage::new();
+const START: InputBit = IMAGE.input_bit(0, 0);
+const STOP: InputBit = IMAGE.input_bit(0, 1);
+const MOTOR: OutputBit = IMAGE.output_bit(0, 0);
+const FAN: OutputBit = IMAGE.output_bit(0, 1);
 static STARTS: Variable<i32> = Variable::new("starts");
 
 /// The program's state: its function blocks.
@@ -19,16 +22,15 @@ pub struct Motor {
     fan: Tof,
 }
 
-/// One scan. An input that cannot be read counts as its safe value (stop: pressed); a write
-/// that fails ends the scan with its error (`?`), which the controller counts and the SDK logs
-/// once while it lasts.
-#[plc_program]
+/// One scan. The image's handles cannot fail; a variable write that fails ends the scan with
+/// its error (`?`), which the controller counts and the SDK logs once while it lasts.
+#[plc_program(image = IMAGE)]
 fn motor(m: &mut Motor) -> Result<(), Error> {
-    let start = m.start.call(START.get().unwrap_or(false));
-    let running = m.running.call(start, STOP.get().unwrap_or(true));
+    let start = m.start.call(START.is_high());
+    let running = m.running.call(start, STOP.is_high());
     let fan = m.fan.call(running, Duration::from_secs(2));
-    MOTOR.set(running)?;
-    FAN.set(fan)?;
+    MOTOR.set(running);
+    FAN.set(fan);
     if start && running {
         info!("motor started");
         STARTS.set(STARTS.get().unwrap_or(0) + 1)?;
