@@ -63,14 +63,14 @@ mod tests {
     }
 
     #[test]
-    fn without_outputs_every_scan_is_an_error_logged_once() {
-        let mut sim = Simulator::with_image_sizes(1, 0); // no output byte 0
-        for _ in 0..3 {
-            sim.scan(poll);
-        }
-        assert_eq!(sim.errors(), 3);
+    fn a_failed_count_is_an_error_not_a_fault() {
+        let mut sim = Simulator::new();
+        sim.set_variable("starts", true); // another program made `starts` a bool
+        sim.set_inputs(&[0b01]);
+        sim.scan(poll);
+        assert!(sim.output_bit(0, 0), "the scan's writes stand");
+        assert_eq!(sim.errors(), 1);
         let logs = sim.take_logs();
-        assert_eq!(logs.len(), 1);
-        assert_eq!(logs[0].message, "scan ended in an error: IO address out of bounds");
+        assert_eq!(logs.last().map(|l| l.message.as_str()), Some("scan ended in an error: variable has another type"));
     }
 }
