@@ -70,7 +70,10 @@ fn bench() {
         7 => passes(|_, i| sum += u32::from(IN_WORDS[i].get())),
         8 => passes(|_, i| sum += u32::from(io::input::<u16>(2 * i as u32).unwrap_or(0))),
         // Typed writes of u16: plain, the image's `set`, `io::set_output`.
-        9 => passes(|plain, i| plain[2 * i..2 * i + 2].copy_from_slice(&(i as u16).to_le_bytes())),
+        9 => passes(|plain, i| {
+            let [lo, hi] = (i as u16).to_le_bytes();
+            (plain[2 * i], plain[2 * i + 1]) = (lo, hi);
+        }),
         10 => passes(|_, i| OUT_WORDS[i].set(i as u16)),
         11 => passes(|_, i| sum += u32::from(io::set_output::<u16>(2 * i as u32, i as u16).is_ok())),
         _ => {}
