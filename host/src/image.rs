@@ -67,14 +67,15 @@ impl MemoryImage {
             );
         }
         self.placed = placed;
-        let copy = |len: usize, at: u64, buffer: &mut Vec<u8>, read: &dyn Fn(&mut [u8]) -> Result<(), crate::environment::EnvError>| {
-            buffer.resize(len, 0);
-            read(buffer).map_err(|e| fault(format!("reading the controller's image: {e}")))?;
-            view.write(at, buffer).map_err(|e| fault(format!("writing the image: {e}")))
-        };
         // `after` serves as the buffer for the inputs: it is filled again after the poll.
-        copy(placed.inputs_len, placed.inputs, &mut self.after, &|b| env.read_input(0, b))?;
-        copy(placed.outputs_len, placed.outputs, &mut self.before, &|b| env.read_output(0, b))?;
+        self.after.resize(placed.inputs_len, 0);
+        self.before.resize(placed.outputs_len, 0);
+        env.read_input(0, &mut self.after)
+            .and_then(|()| env.read_output(0, &mut self.before))
+            .map_err(|e| fault(format!("reading the controller's image: {e}")))?;
+        view.write(placed.inputs, &self.after)
+            .and_then(|()| view.write(placed.outputs, &self.before))
+            .map_err(|e| fault(format!("writing the program's image: {e}")))?;
         Ok(placed)
     }
 
