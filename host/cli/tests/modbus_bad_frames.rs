@@ -1,5 +1,5 @@
-//! Hostile Modbus TCP traffic: random bytes, truncated headers, wrong lengths, bad function
-//! codes and quantities, more connections than allowed and silent ones. Each bad frame ends
+//! Hostile Modbus TCP traffic: random bytes, random requests, truncated headers, wrong
+//! lengths, bad function codes and quantities, more connections than allowed and silent ones. Each bad frame ends
 //! its own connection at most; the controller scans on and serves every other client.
 
 mod modbus;
@@ -86,6 +86,14 @@ fn bad_frames_leave_the_controller_and_its_scan_untouched() {
         closed_within(&addr, &frame(len as u16 + 1, &pdu), Duration::from_millis(50));
         assert_eq!(request(&mut steady, 1, &[3, 0, 0, 0, 1]), [3, 2, 0, 0xff], "the steady client is served meanwhile");
     }
+    // Random PDUs of the served function codes, the decoder's paths: the same.
+    for _ in 0..60 {
+        let len = (random.next() % 12) as usize + 1;
+        let mut pdu: Vec<u8> = (0..len).map(|_| random.next() as u8).collect();
+        pdu[0] = [1, 2, 3, 4, 5, 6, 15, 16][(random.next() % 8) as usize];
+        closed_within(&addr, &frame(len as u16 + 1, &pdu), Duration::from_millis(20));
+    }
+    assert_eq!(request(&mut steady, 1, &[3, 0, 0, 0, 1]), [3, 2, 0, 0xff]);
     // Truncated headers and wrong lengths end their connection.
     assert!(closed_after(&addr, &header(0)), "length 0");
     assert!(closed_after(&addr, &frame(3, &[3, 0])), "a read of 1 byte too short");
@@ -95,6 +103,8 @@ fn bad_frames_leave_the_controller_and_its_scan_untouched() {
     assert!(closed_after(&addr, &frame(8, &[0x10, 0, 0, 0, 2, 3, 0])), "FC 16 with a wrong byte count");
     assert!(closed_after(&addr, &frame(7, &[0x10, 0, 0, 0x80, 0, 0])), "FC 16 with 32768 registers");
     assert!(closed_after(&addr, &frame(7, &[0x0f, 0, 0, 0, 8, 4])), "FC 15 with too few bytes");
+    assert!(closed_after(&addr, &frame(8, &[0x0f, 0, 0, 0, 100, 1, 0xff])), "FC 15: 100 coils in 1 byte");
+    assert!(closed_after(&addr, &frame(300, &[3, 0, 0, 0, 1])), "a length past the protocol's 254");
     assert_eq!(request(&mut steady, 1, &[3, 0, 0, 0, 1]), [3, 2, 0, 0xff]);
     // A header that promises 65535 bytes, then silence: closed by the idle timeout.
     let mut hanging = connect(&addr);

@@ -14,7 +14,7 @@ use tokio_modbus::Slave;
 
 use crate::config::{OnStale, ReadKind, WriteKind};
 use crate::exchange::{lock, Shared};
-use crate::settings::{bits, DeviceSettings};
+use crate::settings::{bits, read_bits, DeviceSettings};
 
 /// What one read brought.
 enum Read {
@@ -38,11 +38,8 @@ fn stale(shared: &Shared, index: usize, device: &DeviceSettings) {
     let mut fieldbus = lock(&shared.fieldbus);
     fieldbus.ok[index] = false;
     if device.on_stale == OnStale::Zero {
-        for r in &device.reads {
-            let (first, len) = bits(matches!(r.kind, ReadKind::Coils | ReadKind::Discrete), r.count, r.input);
-            for n in first..first + len {
-                fieldbus.inputs[n / 8] &= !(1 << (n % 8));
-            }
+        for n in device.reads.iter().flat_map(read_bits) {
+            fieldbus.inputs[n / 8] &= !(1 << (n % 8));
         }
     }
 }

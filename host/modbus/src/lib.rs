@@ -29,7 +29,7 @@
 mod client;
 pub mod config;
 mod exchange;
-mod idle;
+mod stream;
 mod map;
 mod server;
 pub mod settings;
@@ -81,11 +81,8 @@ impl Modbus {
         let (inputs, outputs) = (env.input_len(), env.output_len());
         let mut owned = vec![0u8; inputs];
         for device in &settings.clients {
-            for r in &device.reads {
-                let (first, len) = settings::bits(matches!(r.kind, config::ReadKind::Coils | config::ReadKind::Discrete), r.count, r.input);
-                for n in first..first + len {
-                    owned[n / 8] |= 1 << (n % 8);
-                }
+            for n in device.reads.iter().flat_map(settings::read_bits) {
+                owned[n / 8] |= 1 << (n % 8);
             }
         }
         let variables = settings.server.as_ref().map_or(Vec::new(), |s| s.variables.clone());

@@ -18,7 +18,7 @@ use tokio_modbus::server::Service;
 use tokio_modbus::{ExceptionCode, Request, Response};
 
 use crate::exchange::{lock, Image, Shared, Writes};
-use crate::idle::Idle;
+use crate::stream::Guarded;
 use crate::map::{read_bits, read_words, write_bits, Map};
 use crate::settings::{ServerSettings, READ_BITS, READ_REGISTERS, WRITE_BITS, WRITE_REGISTERS};
 
@@ -158,7 +158,7 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, settings: &S
             };
             let _ = stream.set_nodelay(true);
             let connection = Connection { state, _slot: slot, per_second, window: Mutex::new((Instant::now(), 0)) };
-            Ok(Some((connection, Idle::new(stream, idle))))
+            Ok(Some((connection, Guarded::new(stream, idle))))
         }
     };
     let server = Server::new(listener);

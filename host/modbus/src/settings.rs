@@ -170,6 +170,12 @@ pub(crate) fn bits(kind_is_bits: bool, count: u16, byte: usize) -> (usize, usize
     (byte.saturating_mul(8), if kind_is_bits { usize::from(count) } else { usize::from(count) * 16 })
 }
 
+/// The input bits a (checked) read fills.
+pub(crate) fn read_bits(r: &ReadConfig) -> std::ops::Range<usize> {
+    let (first, len) = bits(matches!(r.kind, ReadKind::Coils | ReadKind::Discrete), r.count, r.input);
+    first..first + len
+}
+
 fn device(c: ClientConfig, inputs: usize, outputs: usize, owned: &mut [u8], names: &mut BTreeSet<String>) -> Result<DeviceSettings, String> {
     let valid = !c.name.is_empty() && c.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !valid {
@@ -188,7 +194,7 @@ fn device(c: ClientConfig, inputs: usize, outputs: usize, owned: &mut [u8], name
         if first.saturating_add(len) > inputs.saturating_mul(8) {
             return Err(format!("{what}: the read into input byte {} is past the input image ({inputs} bytes)", r.input));
         }
-        for bit in first..first + len {
+        for bit in read_bits(r) {
             let (byte, mask) = (bit / 8, 1u8 << (bit % 8));
             if owned[byte] & mask != 0 {
                 return Err(format!("{what}: the read into input byte {} overlaps another read (%IX{byte}.{})", r.input, bit % 8));
