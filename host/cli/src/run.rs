@@ -150,6 +150,9 @@ pub fn run(settings: RunSettings) -> ExitCode {
         }
     }
     drop(online);
+    if let Some(skipped) = modbus.as_mut().map(|m| m.exchange().skipped()).filter(|n| *n > 0) {
+        log::info!("modbus: {skipped} exchanges waited for the next scan (the Modbus thread held a table)");
+    }
     drop(modbus);
     log::info!("run ended after {} scans", controller.scans());
     if options.json {
