@@ -152,10 +152,11 @@ impl Exchange {
         }
         for ((name, written), ok) in self.status.iter().zip(&mut self.written).zip(&fieldbus.ok) {
             if *written != Some(*ok) {
-                match env.set_variable(name, Value::Bool(*ok)) {
-                    Ok(()) => *written = Some(*ok),
-                    Err(e) => log::warn!("modbus: cannot set {name}: {e}"),
+                // Tried once per change of status: a full variable table is said once.
+                if let Err(e) = env.set_variable(name, Value::Bool(*ok)) {
+                    log::warn!("modbus: cannot set {name}: {e}");
                 }
+                *written = Some(*ok);
             }
         }
     }
