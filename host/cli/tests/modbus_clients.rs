@@ -79,12 +79,14 @@ out["write_bool"] = ex(c.write_register(1030, 1, slave=1))
 out["write_i16"] = ex(c.write_register(1031, 0xfed4, slave=1))
 out["write_f32"] = ex(c.write_registers(1026, [0x4010, 0x0000], slave=1))
 out["variables"] = c.read_holding_registers(1026, 6, slave=1).registers
+out["counts"] = c.read_holding_registers(1024, 9, slave=1).registers
+out["little"] = c.read_holding_registers(1040, 2, slave=1).registers
 out["exceptions"] = [
     ex(c.read_coils(128, 1, slave=1)),
     ex(c.read_discrete_inputs(120, 9, slave=1)),
     ex(c.read_input_registers(8, 1, slave=1)),
     ex(c.read_holding_registers(1000, 1, slave=1)),
-    ex(c.write_register(1040, 1, slave=1)),
+    ex(c.write_register(1045, 1, slave=1)),
     ex(c.write_coil(128, True, slave=1)),
     ex(c.write_register(1027, 1, slave=1)),
     ex(c.read_exception_status(slave=1)),
@@ -112,6 +114,10 @@ fn pymodbus_reads_and_writes_every_kind_and_gets_exceptions() {
     assert_eq!(got["holding"], json!([7, 8]));
     // setpoint 2.25, doubled 4.5 (0x4090_0000), enabled 1, small -300.
     assert_eq!(got["variables"], json!([0x4010, 0, 0x4090, 0, 1, 0xfed4]));
+    // count as i32 (high word first) and as u16, read in one request: the same count.
+    let counts = got["counts"].as_array().unwrap();
+    assert!(counts[0] == 0 && counts[1] == counts[8] && counts[8].as_u64().unwrap() > 0, "{counts:?}");
+    assert_eq!(got["little"], json!([0, 0x4090]), "doubled, low word first");
     // 02 outside the map; 03 for half a 32-bit variable; 01 for a function not served.
     assert_eq!(got["exceptions"], json!([2, 2, 2, 2, 2, 2, 3, 1]));
     let state = controller.state();

@@ -49,7 +49,8 @@ pub const PROGRAM: &str = r#"(module
     (if (call $geti (i32.const 80) (i32.const 5) (i32.const 144)) (then (drop (call $seti (i32.const 80) (i32.const 5) (i32.const -5)))))))"#;
 
 /// The server's variables in the tests' configs: count (i32) at 1024, setpoint (f32) at 1026,
-/// doubled (f32) at 1028, enabled (bool) at 1030, small (i16) at 1031, count (u16) at 1032.
+/// doubled (f32) at 1028, enabled (bool) at 1030, small (i16) at 1031, count (u16) at 1032,
+/// doubled again (f32, low word first) at 1040.
 pub const VARIABLES: &str = r#"
 [[modbus.server.variables]]
 register = 1024
@@ -75,6 +76,11 @@ type = "i16"
 register = 1032
 name = "count"
 type = "u16"
+[[modbus.server.variables]]
+register = 1040
+name = "doubled"
+type = "f32"
+word_order = "little"
 "#;
 
 /// A controller running [`PROGRAM`] with `config` (TOML) under `name`, and its Modbus
