@@ -19,6 +19,7 @@ mod variables;
 
 use io::*;
 pub(crate) use log::escape_controls;
+pub use log::program_location;
 use log::*;
 use variables::*;
 

@@ -10,6 +10,13 @@ use plc_sdk::prelude::*;
 
 static SCANS: Variable<i32> = Variable::new("faults.scans");
 
+/// A function of its own, so that a trap's backtrace names it (this guest keeps its `name`
+/// section: see the workspace's Cargo.toml).
+#[inline(never)]
+fn boom(scan: u8) -> ! {
+    panic!("boom at scan {}", scan)
+}
+
 fn recurse(depth: u64) -> u64 {
     let local = black_box([depth; 16]);
     if black_box(true) { recurse(depth + 1) + local[3] } else { 0 }
@@ -22,7 +29,7 @@ fn faults(scans: &mut u8) {
     let _ = SCANS.set(i32::from(*scans));
     let mode = Input::<u8>::new(0).get().unwrap_or(0);
     match mode {
-        1 => panic!("boom at scan {}", scans),
+        1 => boom(*scans),
         2 => core::arch::wasm32::unreachable(),
         3 => loop {
             black_box(());

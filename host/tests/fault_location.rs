@@ -1,0 +1,64 @@
+//! A fault says where: the trap's backtrace names the program's functions (from the module's
+//! `name` section, which the Rust test guest and `plc-cc` keep), and the log line the program
+//! wrote before it trapped carries its source file and line. Rust and C.
+
+mod support;
+
+use plc_host::{Fault, FaultKind, LogRecord, Program};
+use support::*;
+use wasmer::sys::vm::TrapCode;
+
+/// The 1-based line of the first line of `source` (under the repository) containing `marker`.
+fn line_of(source: &str, marker: &str) -> u32 {
+    let text = std::fs::read_to_string(root().join(source)).unwrap();
+    text.lines().position(|l| l.contains(marker)).unwrap_or_else(|| panic!("{marker} in {source}")) as u32 + 1
+}
+
+/// Polls `wasm` once with input byte 0 = `input`: its fault and its last log record.
+fn fault_of(wasm: &[u8], input: u8) -> (Fault, LogRecord) {
+    let mut program = Program::new("faulty", wasm, plc_host::Limits::default()).unwrap();
+    let mut env = env(1, 1);
+    env.inputs[0] = input;
+    let fault = program.poll(&mut env).unwrap_err();
+    (fault, env.logs.back().cloned().expect("the program logged before it trapped"))
+}
+
+#[test]
+fn a_rust_panic_names_its_function_and_its_line() {
+    let (fault, record) = fault_of(&rust_guest("guest-faults"), 1);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::UnreachableCodeReached), "{fault}");
+    // Demangled, innermost first: the panic handler, then the function that panicked.
+    let boom = fault.backtrace.iter().position(|f| f.starts_with("guest_faults.wasm!guest_faults::boom+0x"));
+    let poll = fault.backtrace.iter().position(|f| f.starts_with("guest_faults.wasm!poll+0x"));
+    assert!(matches!((boom, poll), (Some(b), Some(p)) if b < p), "{fault}");
+    assert!(fault.to_string().contains("(at guest_faults.wasm!"), "{fault}");
+    let source = "host/tests/guests/faults/src/lib.rs";
+    assert_eq!((record.file.as_str(), record.line), (source, line_of(source, "panic!(\"boom")), "{record:?}");
+    assert_eq!(record.message, "panicked: boom at scan 1");
+}
+
+#[test]
+fn a_c_trap_names_its_function_and_its_line() {
+    let (fault, record) = fault_of(&c_test_guest("fault"), 201);
+    assert_eq!(fault.kind, FaultKind::Trap(TrapCode::UnreachableCodeReached), "{fault}");
+    assert!(fault.backtrace.first().is_some_and(|f| f.contains("!overflow+0x")), "{fault}");
+    assert!(fault.backtrace.iter().any(|f| f.contains("!tank+0x")), "{fault}");
+    let source = "host/tests/c/fault.c";
+    assert!(record.file.ends_with(source), "{record:?}");
+    assert_eq!((record.line, record.message.as_str()), (line_of(source, "FAULT LINE"), "tank overflows at level 201"));
+}
+
+/// The innermost frame of the trap of a WAT program whose `poll` calls a function that traps.
+fn innermost(inner: &str) -> String {
+    let wat = format!(r#"(module (memory (export "memory") 1) (func {inner} unreachable) (func (export "poll") call 0))"#);
+    let mut program = Program::new("faulty", wat.as_bytes(), plc_host::Limits::default()).unwrap();
+    let fault = program.poll(&mut env(0, 0)).unwrap_err();
+    fault.backtrace.first().cloned().unwrap_or_else(|| panic!("a backtrace: {fault}"))
+}
+
+#[test]
+fn a_frame_is_named_where_the_module_names_it_and_numbered_where_not() {
+    // A WAT `$name` goes into the name section; a function without one has only its index.
+    assert!(innermost("$inner").contains("!inner+0x"));
+    assert!(innermost("").contains("!func[0]+0x"));
+}
