@@ -49,6 +49,44 @@ fn changes_from_the_watcher_are_applied_and_reported() {
     assert_eq!(controller.apply(Change::Removed { name: "healthy0".into() }), Applied::Removed("healthy0".into(), true));
 }
 
+/// The warnings this test binary logged (its one logger keeps them).
+fn warnings() -> Vec<String> {
+    struct Keep(std::sync::Mutex<Vec<String>>);
+    impl log::Log for Keep {
+        fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+            metadata.level() <= log::Level::Warn
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            if self.enabled(record.metadata()) {
+                self.0.lock().unwrap().push(record.args().to_string());
+            }
+        }
+        fn flush(&self) {}
+    }
+    static KEEP: Keep = Keep(std::sync::Mutex::new(Vec::new()));
+    if log::set_logger(&KEEP).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
+    KEEP.0.lock().unwrap().clone()
+}
+
+#[test]
+fn a_rejected_version_is_logged_for_what_is_loaded() {
+    let _ = warnings();
+    let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
+    controller.add(healthy_program(0)).unwrap();
+    let reject = |controller: &mut Controller, name: &str| {
+        controller.apply(Change::Rejected { name: name.into(), reason: "not wasm".into() });
+        warnings().into_iter().rev().find(|w| w.contains(&format!("online change: {name} "))).expect("logged")
+    };
+    assert_eq!(reject(&mut controller, "healthy0"), "online change: healthy0 rejected, the running version stays: not wasm");
+    assert_eq!(reject(&mut controller, "brandnew"), "online change: brandnew rejected, no version of it is loaded: not wasm");
+    controller.stop("healthy0").unwrap();
+    assert_eq!(reject(&mut controller, "healthy0"), "online change: healthy0 rejected, the loaded version stays stopped: not wasm");
+    let stopped = controller.apply(Change::Rejected { name: "healthy0".into(), reason: "not wasm".into() });
+    assert!(matches!(stopped, Applied::Rejected { running: false, .. }), "a stopped program does not run: {stopped:?}");
+}
+
 /// A second thread stops, starts, restarts and replaces a program and reads snapshots while
 /// the controller scans on a 1 ms cycle: each command is answered after the scan it was
 /// applied in, every running program is polled in every scan, and the snapshots move on.

@@ -2,6 +2,7 @@
 //! however the loop ends.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -59,8 +60,24 @@ pub fn run(settings: RunSettings) -> ExitCode {
     env.variable_limits = options.variables;
     let mut controller = Controller::new(env);
     let mut failed = false;
+    // The file each name was loaded from: two files of the same stem are refused, and the
+    // message names both.
+    let mut files: BTreeMap<String, &Path> = BTreeMap::new();
     for path in &paths {
-        match load(path, &limits).and_then(|program| controller.add(program).map_err(|e| vec![format!("{}: {e}", path.display())])) {
+        let added = load(path, &limits).and_then(|program| {
+            let name = program.name().to_owned();
+            controller.add(program).map_err(|e| match files.get(&name) {
+                Some(first) => vec![format!(
+                    "{}: {e} (from {}): a program is named by its file's stem; rename one of the two files",
+                    path.display(),
+                    first.display()
+                )],
+                None => vec![format!("{}: {e}", path.display())],
+            })?;
+            files.insert(name, path.as_path());
+            Ok(())
+        });
+        match added {
             Ok(()) => {}
             Err(lines) => {
                 failed = true;
