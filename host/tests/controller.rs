@@ -9,7 +9,7 @@ use plc_host::remote::{self, Command};
 use plc_host::scheduler::Scheduler;
 use plc_host::watch::Change;
 use plc_host::{Applied, Compiled, ControlError, Controller, InMemoryEnvironment, Limits, Program, Status, Value};
-use support::healthy;
+use support::{healthy, host_log};
 
 fn healthy_program(i: u32) -> Program {
     Program::new(format!("healthy{i}"), healthy(i).as_bytes(), Limits::default()).unwrap()
@@ -49,35 +49,15 @@ fn changes_from_the_watcher_are_applied_and_reported() {
     assert_eq!(controller.apply(Change::Removed { name: "healthy0".into() }), Applied::Removed("healthy0".into(), true));
 }
 
-/// The warnings this test binary logged (its one logger keeps them).
-fn warnings() -> Vec<String> {
-    struct Keep(std::sync::Mutex<Vec<String>>);
-    impl log::Log for Keep {
-        fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-            metadata.level() <= log::Level::Warn
-        }
-        fn log(&self, record: &log::Record<'_>) {
-            if self.enabled(record.metadata()) {
-                self.0.lock().unwrap().push(record.args().to_string());
-            }
-        }
-        fn flush(&self) {}
-    }
-    static KEEP: Keep = Keep(std::sync::Mutex::new(Vec::new()));
-    if log::set_logger(&KEEP).is_ok() {
-        log::set_max_level(log::LevelFilter::Warn);
-    }
-    KEEP.0.lock().unwrap().clone()
-}
-
 #[test]
 fn a_rejected_version_is_logged_for_what_is_loaded() {
-    let _ = warnings();
+    let _ = host_log();
     let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
     controller.add(healthy_program(0)).unwrap();
     let reject = |controller: &mut Controller, name: &str| {
         controller.apply(Change::Rejected { name: name.into(), reason: "not wasm".into() });
-        warnings().into_iter().rev().find(|w| w.contains(&format!("online change: {name} "))).expect("logged")
+        let logged = host_log().into_iter().rev().find(|w| w.contains(&format!("online change: {name} "))).expect("logged");
+        logged.split_once(": ").expect("target: message").1.to_owned()
     };
     assert_eq!(reject(&mut controller, "healthy0"), "online change: healthy0 rejected, the running version stays: not wasm");
     assert_eq!(reject(&mut controller, "brandnew"), "online change: brandnew rejected, no version of it is loaded: not wasm");

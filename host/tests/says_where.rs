@@ -1,10 +1,11 @@
 //! A fault says where: the trap's backtrace names the program's functions (from the module's
 //! `name` section, which the Rust test guest and `plc-cc` keep), and the log line the program
-//! wrote before it trapped carries its source file and line. Rust and C.
+//! wrote before it trapped carries its source file and line, in Rust and C. A variable error
+//! says which variable, the type it holds and the type asked for, once per change.
 
 mod support;
 
-use plc_host::{Fault, FaultKind, LogRecord, Program};
+use plc_host::{Fault, FaultKind, LogRecord, Program, Value};
 use support::*;
 use wasmer::sys::vm::TrapCode;
 
@@ -61,4 +62,44 @@ fn a_frame_is_named_where_the_module_names_it_and_numbered_where_not() {
     // A WAT `$name` goes into the name section; a function without one has only its index.
     assert!(innermost("$inner").contains("!inner+0x"));
     assert!(innermost("").contains("!func[0]+0x"));
+}
+
+#[test]
+fn a_variable_error_names_the_variable_and_both_types_once_per_change() {
+    let mut program = Program::new("speedy", &c_test_guest("variable_errors"), plc_host::Limits::default()).unwrap();
+    let mut env = env(1, 1);
+    env.variables.insert("speed".into(), Value::Int(7));
+    let said = || {
+        let log = host_log().into_iter().filter(|l| l.starts_with("WARN speedy: ") || l.starts_with("INFO speedy: "));
+        log.map(|l| l.split_once(": ").unwrap().1.to_owned()).collect::<Vec<_>>()
+    };
+    let mut scan = |program: &mut Program, mode: u8, scans: usize| {
+        env.inputs[0] = mode;
+        for _ in 0..scans {
+            program.poll(&mut env).unwrap();
+        }
+        env.outputs[0]
+    };
+    let _ = host_log();
+    let (bad_type, unknown) = (plc_abi::wasm_result_t::WASM_BAD_VARIABLE_TYPE as u8, plc_abi::wasm_result_t::WASM_UNKNOWN_VARIABLE as u8);
+    assert_eq!(scan(&mut program, 0, 5), bad_type);
+    let double = "variable `speed` holds an int; the program read it as a double (WASM_BAD_VARIABLE_TYPE)";
+    assert_eq!(said(), [double], "once, not every scan");
+    assert_eq!(scan(&mut program, 1, 3), bad_type);
+    let bool_ = "variable `speed` holds an int; the program read it as a bool (WASM_BAD_VARIABLE_TYPE)";
+    assert_eq!(said(), [double, bool_], "again when the error changes");
+    assert_eq!(scan(&mut program, 2, 2), 0);
+    assert_eq!(scan(&mut program, 1, 2), bad_type);
+    assert_eq!(said(), [double, bool_, bool_], "again after it succeeded in between");
+    assert_eq!(scan(&mut program, 3, 2), bad_type);
+    assert_eq!(scan(&mut program, 4, 2), unknown);
+    let said = said();
+    assert_eq!(
+        &said[3..],
+        [
+            "variable `speed` holds an int; the program wrote it as a bool (WASM_BAD_VARIABLE_TYPE)",
+            "no variable `nope`; the program read it as an int (WASM_UNKNOWN_VARIABLE)"
+        ]
+    );
+    assert_eq!(env.variables.get("speed"), Some(&Value::Int(7)), "no write went through");
 }
