@@ -92,7 +92,9 @@ fn a_variable_error_names_the_variable_and_both_types_once_per_change() {
     assert_eq!(scan(&mut program, 1, 2), bad_type);
     assert_eq!(said(), [double, bool_, bool_], "again after it succeeded in between");
     assert_eq!(scan(&mut program, 3, 2), bad_type);
-    assert_eq!(scan(&mut program, 4, 2), unknown);
+    assert_eq!(scan(&mut program, 4, 1), unknown);
+    assert_eq!(said().len(), 4, "an unknown variable is said only when the next read finds it unknown too");
+    assert_eq!(scan(&mut program, 4, 3), unknown);
     let said = said();
     assert_eq!(
         &said[3..],

@@ -1,6 +1,7 @@
 //! What went wrong with a variable access, said in the host's log once per change: the first
-//! time a variable gets an error, and again when its error changes, not on every scan while
-//! it persists; a successful access forgets it.
+//! time a variable gets an error (an unknown variable: the second read in a row), and again
+//! when its error changes, not on every scan while it persists; a successful access forgets
+//! it.
 
 use std::collections::HashMap;
 
@@ -67,16 +68,19 @@ fn a(ty: &str) -> String {
     format!("{article} {ty}")
 }
 
-/// The last error of each variable that has one, as the host's log last said it.
+/// The last error of each variable that has one, and whether the host's log said it.
 #[derive(Debug, Default)]
 pub(crate) struct VariableErrors {
-    told: HashMap<String, VariableError>,
+    told: HashMap<String, (VariableError, bool)>,
     told_too_many: bool,
 }
 
 impl VariableErrors {
     /// Notes the outcome of an access to `name` (`None`: the name could not be read) by
     /// `program` and returns its result code; logs an error that variable did not have last.
+    /// An unknown variable is said the second time in a row it is read: a program often reads
+    /// a variable before its first write (a counter's first scan, or a variable another program
+    /// writes later in the scan), and then the read after works.
     pub(crate) fn note(&mut self, program: &str, name: Option<&str>, outcome: Result<(), VariableError>) -> i32 {
         let name = name.unwrap_or(BAD_NAME);
         let error = match outcome {
@@ -90,21 +94,31 @@ impl VariableErrors {
         };
         let code = error.code();
         // A full table is said once per instance where it is found (`Transaction::make_room`).
-        if matches!(error, VariableError::Env { error: EnvError::VariableTableFull, .. }) || self.told.get(name) == Some(&error) {
+        if matches!(error, VariableError::Env { error: EnvError::VariableTableFull, .. }) {
             return code;
         }
-        if self.told.len() >= MAX_KEPT && !self.told.contains_key(name) {
-            if !std::mem::replace(&mut self.told_too_many, true) {
-                log::warn!(target: program, "errors of more than {MAX_KEPT} variables: those of further variables are not logged");
+        let unknown = matches!(error, VariableError::Env { error: EnvError::UnknownVariable, .. });
+        match self.told.get_mut(name) {
+            // The same error again: said already, or (an unknown variable) said now.
+            Some((last, said)) if *last == error => {
+                if std::mem::replace(said, true) {
+                    return code;
+                }
+                log::info!(target: program, "{}", error.describe(name));
             }
-            return code;
+            kept => {
+                if kept.is_none() && self.told.len() >= MAX_KEPT {
+                    if !std::mem::replace(&mut self.told_too_many, true) {
+                        log::warn!(target: program, "errors of more than {MAX_KEPT} variables: those of further variables are not logged");
+                    }
+                    return code;
+                }
+                if !unknown {
+                    log::warn!(target: program, "{}", error.describe(name));
+                }
+                self.told.insert(name.to_owned(), (error, !unknown));
+            }
         }
-        let line = error.describe(name);
-        match error {
-            VariableError::Env { error: EnvError::UnknownVariable, .. } => log::info!(target: program, "{line}"),
-            _ => log::warn!(target: program, "{line}"),
-        }
-        self.told.insert(name.to_owned(), error);
         code
     }
 }
@@ -121,11 +135,24 @@ mod tests {
     fn an_error_is_kept_until_it_changes_or_the_access_succeeds() {
         let mut errors = VariableErrors::default();
         assert_eq!(errors.note("p", Some("speed"), bad_type("double")), wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32);
-        assert_eq!(errors.told.get("speed"), Some(&bad_type("double").unwrap_err()));
+        assert_eq!(errors.told.get("speed"), Some(&(bad_type("double").unwrap_err(), true)));
         errors.note("p", Some("speed"), bad_type("bool"));
-        assert_eq!(errors.told.get("speed"), Some(&bad_type("bool").unwrap_err()), "a new error replaces the old");
+        assert_eq!(errors.told.get("speed"), Some(&(bad_type("bool").unwrap_err(), true)), "a new error replaces the old");
         assert_eq!(errors.note("p", Some("speed"), Ok(())), 0);
         assert!(errors.told.is_empty(), "a success forgets it");
+    }
+
+    #[test]
+    fn an_unknown_variable_is_said_the_second_time_in_a_row() {
+        let mut errors = VariableErrors::default();
+        let unknown = || Err(VariableError::Env { error: EnvError::UnknownVariable, asked: "int", write: false });
+        errors.note("p", Some("count"), unknown());
+        assert_eq!(errors.told.get("count").map(|e| e.1), Some(false), "not said yet");
+        errors.note("p", Some("count"), Ok(()));
+        assert!(errors.told.is_empty(), "written in between: never said");
+        errors.note("p", Some("count"), unknown());
+        errors.note("p", Some("count"), unknown());
+        assert_eq!(errors.told.get("count").map(|e| e.1), Some(true), "said");
     }
 
     #[test]
