@@ -1,6 +1,6 @@
 //! What an operator reads on stderr: a program's log line says where in its source it was
-//! written, a fault names the functions it went through, and two files of one name are refused
-//! with both named.
+//! written, a fault names the functions it went through, and two files of one name (given, or
+//! in the watched folder) are refused with both named.
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
@@ -52,4 +52,14 @@ fn two_files_of_one_name_are_refused_with_both_named() {
         );
         assert!(out.stdout.is_empty(), "nothing ran");
     }
+    // A program of the watched folder may not take the name of one given on the command line.
+    let watched = dir.join("watched");
+    std::fs::create_dir_all(&watched).unwrap();
+    std::fs::write(watched.join("pump.wasm"), rust_guest("guest-faults")).unwrap();
+    let (a, w) = (first.to_str().unwrap(), watched.to_str().unwrap());
+    let out = plc_host(&["run", a, "--watch", w, "--cycles", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{w}/pump.wasm: a program named `pump` is already loaded (from {a}): ")), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing ran");
 }
