@@ -14,14 +14,18 @@ use crate::environment::EnvError;
 /// not logged (once said), so that a program cannot grow the host's memory with names.
 const MAX_KEPT: usize = 256;
 
-/// The key of an access whose name could not be read: no variable has a name this long.
-const BAD_NAME: &str = "\u{0}(a name that could not be read, over 255 bytes)";
+/// The key of an access whose name could not be read, or whose handle was not given. It
+/// starts with a NUL, which no SDK puts in a name; a variable of this very name would only
+/// share its last error with these.
+const BAD_NAME: &str = "\u{0}(no name)";
 
 /// Why a variable access failed.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum VariableError {
     /// The name is outside the program's memory, longer than the ABI allows, or not UTF-8.
     BadName,
+    /// A handle this instance was not given.
+    BadHandle,
     /// The environment refused it (no such variable, a full table, ...); read or written as
     /// `asked`.
     Env { error: EnvError, asked: &'static str, write: bool },
@@ -39,7 +43,7 @@ impl VariableError {
         match self {
             VariableError::Env { error, .. } => error.code(),
             VariableError::BadType { .. } => wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32,
-            VariableError::BadName | VariableError::BadValueAddress | VariableError::TooManyWrites(_) => {
+            VariableError::BadName | VariableError::BadHandle | VariableError::BadValueAddress | VariableError::TooManyWrites(_) => {
                 wasm_result_t::WASM_GENERIC_ERROR as i32
             }
         }
@@ -51,6 +55,7 @@ impl VariableError {
         let did = |write: bool, ty: &str| format!("the program {} it as {}", if write { "wrote" } else { "read" }, a(ty));
         let what = match self {
             VariableError::BadName => "a variable name outside the program's memory, over 255 bytes or not UTF-8".to_owned(),
+            VariableError::BadHandle => "a variable handle this instance was not given".to_owned(),
             VariableError::Env { error: EnvError::UnknownVariable, asked, write } => format!("no variable `{name}`; {}", did(*write, asked)),
             VariableError::Env { error, asked, write } => format!("variable `{name}`: {error}; {}", did(*write, asked)),
             VariableError::BadType { holds, asked, write } => format!("variable `{name}` holds {}; {}", a(holds), did(*write, asked)),
