@@ -35,7 +35,9 @@ fn a_rust_panic_names_its_function_and_its_line() {
     assert!(fault.to_string().contains("(at guest_faults.wasm!"), "{fault}");
     let source = "host/tests/guests/faults/src/lib.rs";
     assert_eq!((record.file.as_str(), record.line), (source, line_of(source, "panic!(\"boom")), "{record:?}");
-    assert_eq!(record.message, "panicked: boom at scan 1");
+    // Without plc-sdk's `panic-fmt` (the default) a message with arguments is not formatted:
+    // the file and line say where.
+    assert!(record.message.starts_with("panicked (the message has arguments"), "{record:?}");
 }
 
 #[test]
