@@ -42,6 +42,9 @@ use crate::abi::{wasm_log_level, wasm_result_t};
 use crate::error::Error;
 use crate::logging::Level;
 
+mod state;
+pub use state::{StateRecord, StateSwap};
+
 /// The size of each process image of a new [`Simulator`], in bytes.
 pub const DEFAULT_IMAGE_SIZE: usize = 64;
 
@@ -96,6 +99,8 @@ struct Controller {
     errors: u64,
     /// The last scan's error of each program returning `Result`, by the program's file and line.
     outcomes: BTreeMap<(&'static str, u32), Error>,
+    /// A state being saved or loaded ([`Simulator::swap`]).
+    carry: state::Carry,
 }
 
 impl Controller {
@@ -109,6 +114,7 @@ impl Controller {
             states: Vec::new(),
             errors: 0,
             outcomes: BTreeMap::new(),
+            carry: state::Carry::default(),
         }
     }
 }
