@@ -4,7 +4,7 @@
 use plc_abi as abi;
 use wasmer::MemoryView;
 
-use super::{guest_range, with_memory, Env, BAD_TYPE, GENERIC, OK};
+use super::{guest_range, read_text, with_memory, Env, BAD_TYPE, GENERIC, OK};
 use crate::environment::{EnvError, Value};
 
 /// The most variable writes one poll may stage: a guest writing in a loop gets
@@ -13,10 +13,7 @@ const MAX_STAGED_VARIABLES: usize = 4096;
 
 /// Reads a variable name from guest memory into `buf`.
 fn read_name<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8; abi::MAX_VARIABLE_NAME_LEN as usize]) -> Result<&'b str, i32> {
-    let (start, len) = guest_range(view, ptr, len).ok_or(GENERIC)?;
-    let raw = buf.get_mut(..len).ok_or(GENERIC)?;
-    view.read(start, raw).map_err(|_| GENERIC)?;
-    std::str::from_utf8(raw).map_err(|_| GENERIC)
+    read_text(view, ptr, len, buf)
 }
 
 /// Reads a variable and, if it has the wanted type, writes its bytes to `value`.

@@ -12,7 +12,7 @@ const FAN: OutputBit = OutputBit::new(0, 1);
 static STARTS: Variable<i32> = Variable::new("starts");
 
 /// The program's state: its function blocks.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Motor {
     start: RTrig,
     running: Rs,

@@ -7,7 +7,7 @@ const SPEED: Input<u8> = Input::new(0);
 const LAMP: OutputBit = OutputBit::new(0, 0);
 
 /// The program's state: whether the lamp is lit, and since when.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Blinky {
     lit: bool,
     since: Option<Instant>,

@@ -11,7 +11,7 @@
 use plc_sdk::prelude::*;
 
 /// One of each block.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Blocks {
     ton: Ton,
     tof: Tof,

@@ -7,7 +7,7 @@ use plc_sdk::prelude::*;
 static SETPOINT: Variable<f64> = Variable::new("setpoint");
 
 /// The program's state: its function blocks.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Fill {
     delay: Ton,
     edge: RTrig,
