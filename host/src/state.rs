@@ -213,9 +213,14 @@ pub(crate) enum Lookup<'a> {
 }
 
 impl Carry {
-    /// Records a field during a save: `Err` (and the first reason kept) when it is refused.
+    /// Records a field during a save: `Err` when it is refused (a name saved twice), and the
+    /// whole save is refused when the state is over its limits.
     pub(crate) fn save(&mut self, name: &str, type_name: &str, bytes: &[u8]) -> Result<(), ()> {
         let Carry::Saving { records, refused, limits } = self else { return Err(()) };
+        // A name saved twice is refused on its own: the first record stands.
+        if records.index.contains_key(name) {
+            return Err(());
+        }
         records.push(name, type_name, bytes, limits).map_err(|reason| {
             refused.get_or_insert(reason);
         })
