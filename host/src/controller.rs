@@ -256,6 +256,12 @@ impl<E: Environment> Controller<E> {
         self.programs.iter_mut().find(|p| p.name() == name).ok_or_else(|| ControlError::UnknownProgram(name.to_owned()))
     }
 
+    /// The state of the program of that name now, as records ([`Program::state`]), between
+    /// two scans.
+    pub fn state(&mut self, name: &str) -> Result<crate::state::Records, ControlError> {
+        self.program_mut(name)?.state().map_err(|e| ControlError::Unsupported(format!("`{name}` has no state to show: {e}")))
+    }
+
     /// Takes the scheduler's statistics, for the snapshots: call it after each scan.
     pub fn record_cycle(&mut self, stats: &CycleStats) {
         self.cycle = *stats;
