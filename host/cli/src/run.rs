@@ -58,6 +58,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
     env.inputs = inputs;
     env.variable_limits = options.variables;
     let mut controller = Controller::new(env);
+    controller.set_swap(options.swap);
     let mut failed = false;
     for path in &paths {
         match load(path, &limits).and_then(|program| controller.add(program).map_err(|e| vec![format!("{}: {e}", path.display())])) {
