@@ -229,3 +229,34 @@ fn a_state_over_the_limit_is_refused_at_load() {
         assert!(Program::new("fits", &wasm, Limits { state_bytes: 71, ..Limits::default() }).is_ok());
     }
 }
+
+/// Rust and C write the same records for the same state: after the same scans the twins'
+/// records are equal byte for byte, and a Rust version can be replaced by a C one (and back)
+/// with the state carried over.
+#[test]
+fn the_twins_write_the_same_records_and_can_replace_each_other() {
+    let (rust, c) = (rust(), c());
+    let mut saved = Vec::new();
+    for (name, wasm) in [("same_rust", &rust.v1), ("same_c", &c.v1)] {
+        let mut tank = Tank::new(name, wasm);
+        for ms in 0..300 {
+            tank.scan(ms, ms < 5, false);
+        }
+        let records = tank.controller.state(name).unwrap();
+        saved.push(records.iter().map(|r| (r.name.to_owned(), r.type_name.to_owned(), r.bytes.to_vec())).collect::<Vec<_>>());
+    }
+    assert_eq!(saved[0], saved[1]);
+    assert_eq!(saved[0][1].2[..9], [1, 0, 0, 0, 0, 0, 0, 0, 0], "alarm: running since 0 ns");
+
+    let mut tank = Tank::new("mixed", &rust.v1);
+    for ms in 0..1000u64 {
+        match ms {
+            300 => tank.controller.replace(load("mixed", &c.v2)),
+            600 => tank.controller.replace(load("mixed", &rust.v2)),
+            _ => {}
+        }
+        tank.scan(ms, ms < 5, false);
+        assert!(tank.pump() && tank.starts() == 1 && tank.alarm() == (ms >= 800), "at {ms} ms");
+    }
+    assert_eq!(tank.messages(), ["pump started (v1)"]);
+}
