@@ -7,24 +7,12 @@
 //! (4 fields, 71 bytes), a WAT program with one record of 60,000 bytes, and one with 1000
 //! records of 4 bytes.
 
-use std::path::Path;
-use std::process::Command;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use plc_host::{Compiled, Compiler, Controller, InMemoryEnvironment, Limits, Program, Swap};
 
-fn guest(package: &str) -> Vec<u8> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let target = root.join("target/guests");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "-p", package, "--target-dir"])
-        .arg(&target)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::read(target.join(format!("wasm32-unknown-unknown/wasm/{}.wasm", package.replace('-', "_")))).unwrap()
-}
+mod support;
+
+use support::guest;
 
 /// `records` records named f0000, f0001, ... of `bytes` bytes each, saved and loaded in a loop.
 fn records(records: u32, bytes: u32) -> Vec<u8> {

@@ -43,33 +43,25 @@ mod records {
     use super::{Rs, Sr};
     use crate::state::{Record, TypeName};
 
-    /// `Sr/1`: Q1 (1).
-    impl Record for Sr {
-        type Encoded = [u8; 1];
-        fn type_name(out: &mut TypeName) {
-            out.push_str("Sr/1");
-        }
-        fn encode(&self) -> [u8; 1] {
-            [u8::from(self.q1)]
-        }
-        fn decode(bytes: &[u8; 1]) -> Self {
-            Sr { q1: bytes[0] != 0 }
-        }
+    /// `Sr/1` and `Rs/1`: Q1 (1).
+    macro_rules! bistable {
+        ($($block:ident => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 1];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 1] {
+                    [u8::from(self.q1)]
+                }
+                fn decode(bytes: &[u8; 1]) -> Self {
+                    $block { q1: bytes[0] != 0 }
+                }
+            }
+        )*};
     }
 
-    /// `Rs/1`: Q1 (1).
-    impl Record for Rs {
-        type Encoded = [u8; 1];
-        fn type_name(out: &mut TypeName) {
-            out.push_str("Rs/1");
-        }
-        fn encode(&self) -> [u8; 1] {
-            [u8::from(self.q1)]
-        }
-        fn decode(bytes: &[u8; 1]) -> Self {
-            Rs { q1: bytes[0] != 0 }
-        }
-    }
+    bistable!(Sr => "Sr/1", Rs => "Rs/1");
 }
 
 #[cfg(test)]

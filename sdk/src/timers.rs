@@ -151,43 +151,30 @@ mod records {
         w.flag(start.is_some()).nanos(start.map_or(0, |s| nanos(s.as_duration())));
     }
 
-    /// `Ton/1`: running (1), start (8, ns), Q (1), ET (8, ns).
-    impl Record for Ton {
-        type Encoded = [u8; 18];
-        fn type_name(out: &mut TypeName) {
-            out.push_str("Ton/1");
-        }
-        fn encode(&self) -> [u8; 18] {
-            let mut out = [0; 18];
-            let mut w = Writer::new(&mut out);
-            write_start(&mut w, self.start);
-            w.flag(self.q).nanos(nanos(self.et));
-            out
-        }
-        fn decode(bytes: &[u8; 18]) -> Self {
-            let mut r = Reader::new(bytes);
-            Ton { start: start(&mut r), q: r.flag(), et: Duration::from_nanos(r.nanos()) }
-        }
+    /// `Ton/1` and `Tof/1`: running (1), start (8, ns), Q (1), ET (8, ns).
+    macro_rules! delay {
+        ($($block:ident => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 18];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 18] {
+                    let mut out = [0; 18];
+                    let mut w = Writer::new(&mut out);
+                    write_start(&mut w, self.start);
+                    w.flag(self.q).nanos(nanos(self.et));
+                    out
+                }
+                fn decode(bytes: &[u8; 18]) -> Self {
+                    let mut r = Reader::new(bytes);
+                    $block { start: start(&mut r), q: r.flag(), et: Duration::from_nanos(r.nanos()) }
+                }
+            }
+        )*};
     }
 
-    /// `Tof/1`: as `Ton/1`.
-    impl Record for Tof {
-        type Encoded = [u8; 18];
-        fn type_name(out: &mut TypeName) {
-            out.push_str("Tof/1");
-        }
-        fn encode(&self) -> [u8; 18] {
-            let mut out = [0; 18];
-            let mut w = Writer::new(&mut out);
-            write_start(&mut w, self.start);
-            w.flag(self.q).nanos(nanos(self.et));
-            out
-        }
-        fn decode(bytes: &[u8; 18]) -> Self {
-            let mut r = Reader::new(bytes);
-            Tof { start: start(&mut r), q: r.flag(), et: Duration::from_nanos(r.nanos()) }
-        }
-    }
+    delay!(Ton => "Ton/1", Tof => "Tof/1");
 
     /// `Tp/1`: running (1), start (8, ns), last IN (1), Q (1), ET (8, ns).
     impl Record for Tp {

@@ -49,40 +49,29 @@ impl FTrig {
 /// The records of the triggers (layouts in docs/abi.md, "Program state").
 mod records {
     use super::{FTrig, RTrig};
-    use crate::state::records::{Reader, Writer};
+    use crate::state::records::Reader;
     use crate::state::{Record, TypeName};
 
-    /// `RTrig/1`: M (1), Q (1).
-    impl Record for RTrig {
-        type Encoded = [u8; 2];
-        fn type_name(out: &mut TypeName) {
-            out.push_str("RTrig/1");
-        }
-        fn encode(&self) -> [u8; 2] {
-            [u8::from(self.m), u8::from(self.q)]
-        }
-        fn decode(bytes: &[u8; 2]) -> Self {
-            let mut r = Reader::new(bytes);
-            RTrig { m: r.flag(), q: r.flag() }
-        }
+    /// `RTrig/1` and `FTrig/1`: M (1), Q (1).
+    macro_rules! trigger {
+        ($($block:ident => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 2];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 2] {
+                    [u8::from(self.m), u8::from(self.q)]
+                }
+                fn decode(bytes: &[u8; 2]) -> Self {
+                    let mut r = Reader::new(bytes);
+                    $block { m: r.flag(), q: r.flag() }
+                }
+            }
+        )*};
     }
 
-    /// `FTrig/1`: M (1), Q (1).
-    impl Record for FTrig {
-        type Encoded = [u8; 2];
-        fn type_name(out: &mut TypeName) {
-            out.push_str("FTrig/1");
-        }
-        fn encode(&self) -> [u8; 2] {
-            let mut out = [0; 2];
-            Writer::new(&mut out).flag(self.m).flag(self.q);
-            out
-        }
-        fn decode(bytes: &[u8; 2]) -> Self {
-            let mut r = Reader::new(bytes);
-            FTrig { m: r.flag(), q: r.flag() }
-        }
-    }
+    trigger!(RTrig => "RTrig/1", FTrig => "FTrig/1");
 }
 
 #[cfg(test)]
