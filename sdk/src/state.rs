@@ -198,15 +198,14 @@ impl Path {
         self.0.len = mark;
     }
 
-    /// The record's name and type string, unless one is too long (the record is then left
-    /// out, and the field starts from `Default` in the next version). A state that is not a
-    /// struct is one record named `state`.
-    fn record<T: Record>(&self) -> Option<(&[u8], TypeName)> {
-        let mut ty = TypeName::new();
-        T::type_name(&mut ty);
-        ty.as_bytes()?;
+    /// The record's name and the type string `type_name` writes, unless one is too long (the
+    /// record is then left out, and the field starts from `Default` in the next version). A
+    /// state that is not a struct is one record named `state`.
+    fn record(&self, type_name: fn(&mut TypeName), ty: &mut TypeName) -> Option<(&[u8], usize)> {
+        type_name(ty);
+        let ty_len = ty.as_bytes()?.len();
         let name = if self.0.len == 0 { b"state".as_slice() } else { self.0.as_bytes()? };
-        Some((name, ty))
+        Some((name, ty_len))
     }
 }
 
@@ -228,11 +227,18 @@ impl Saver {
 
     /// Writes `value` as one record, named for where the saver stands.
     pub fn record<T: Record>(&mut self, value: &T) {
-        if let Some((name, ty)) = self.0.record::<T>() {
-            let encoded = [value.encode()];
+        let encoded = [value.encode()];
+        self.write(T::type_name, Encoding::flat(&encoded));
+    }
+
+    // Not generic: one copy in a program, whatever its types.
+    #[inline(never)]
+    fn write(&mut self, type_name: fn(&mut TypeName), bytes: &[u8]) {
+        let mut ty = TypeName::new();
+        if let Some((name, ty_len)) = self.0.record(type_name, &mut ty) {
             // A refused record (the state over the controller's limit) is the controller's to
             // report: it then starts the new version cold.
-            let _ = ffi::state_write(name, ty.as_bytes().unwrap_or_default(), Encoding::flat(&encoded));
+            let _ = ffi::state_write(name, ty.bytes.get(..ty_len).unwrap_or_default(), bytes);
         }
     }
 }
@@ -256,11 +262,19 @@ impl Loader {
     /// Reads the record named for where the loader stands into `value`, if there is one of
     /// `T`'s type and size; else `value` keeps what it has.
     pub fn record<T: Record>(&mut self, value: &mut T) {
-        if let Some((name, ty)) = self.0.record::<T>() {
-            let mut encoded = [<T::Encoded as Encoding>::ZERO];
-            if ffi::state_read(name, ty.as_bytes().unwrap_or_default(), Encoding::flat_mut(&mut encoded)).is_ok() {
-                *value = T::decode(&encoded[0]);
-            }
+        let mut encoded = [<T::Encoded as Encoding>::ZERO];
+        if self.read(T::type_name, Encoding::flat_mut(&mut encoded)) {
+            *value = T::decode(&encoded[0]);
+        }
+    }
+
+    // Not generic: one copy in a program, whatever its types.
+    #[inline(never)]
+    fn read(&mut self, type_name: fn(&mut TypeName), bytes: &mut [u8]) -> bool {
+        let mut ty = TypeName::new();
+        match self.0.record(type_name, &mut ty) {
+            Some((name, ty_len)) => ffi::state_read(name, ty.bytes.get(..ty_len).unwrap_or_default(), bytes).is_ok(),
+            None => false,
         }
     }
 }

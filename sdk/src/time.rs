@@ -50,6 +50,11 @@ impl Instant {
         Instant(nanos)
     }
 
+    /// The nanoseconds since the controller's clock started, at this reading.
+    pub(crate) const fn nanos(&self) -> u64 {
+        self.0
+    }
+
     /// The time since the controller's clock started, at this reading.
     pub const fn as_duration(&self) -> Duration {
         Duration::from_nanos(self.0)

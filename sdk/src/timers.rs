@@ -148,7 +148,7 @@ mod records {
     }
 
     fn write_start(w: &mut Writer<'_>, start: Option<Instant>) {
-        w.flag(start.is_some()).nanos(start.map_or(0, |s| nanos(s.as_duration())));
+        w.flag(start.is_some()).nanos(start.map_or(0, |s| s.nanos()));
     }
 
     /// `Ton/1` and `Tof/1`: running (1), start (8, ns), Q (1), ET (8, ns).

@@ -5,6 +5,8 @@
 static bool lit = false;
 static bool started = false;
 static plc_time_t since = 0;
+// No PLC_STATE: like its Rust twin (the minimal program, `#[plc_program(cold_start)]`), a new
+// version starts its blink again.
 
 PLC_PROGRAM(blinky) {
     uint8_t speed = 0;

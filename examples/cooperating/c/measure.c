@@ -3,6 +3,8 @@
 #include "plc.h"
 
 static bool overheat = false;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(overheat)
 
 PLC_PROGRAM_TRY(measure) {
     int16_t raw = 0;

@@ -16,6 +16,8 @@ static phase_t phase = GREEN;
 static plc_ton_t timer;
 static plc_r_trig_t button;
 static bool request = false;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(phase, timer, button, request)
 
 PLC_PROGRAM_TRY(traffic_light) {
     bool pressed = false;

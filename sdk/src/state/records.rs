@@ -68,9 +68,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A duration in nanoseconds, saturating (584 years).
+/// A duration in nanoseconds, saturating (584 years); without 128-bit arithmetic.
 pub(crate) fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+    d.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(d.subsec_nanos()))
 }
 
 macro_rules! scalar {
@@ -150,7 +150,7 @@ impl Record for Instant {
         out.push_str("Instant");
     }
     fn encode(&self) -> [u8; 8] {
-        nanos(self.as_duration()).to_le_bytes()
+        self.nanos().to_le_bytes()
     }
     fn decode(bytes: &[u8; 8]) -> Self {
         Instant::from_nanos(u64::from_le_bytes(*bytes))
@@ -179,13 +179,11 @@ impl Record for Duration {
 /// `Option<T>` of a scalar or time type: a flag byte (1: `Some`), then `T`'s bytes (zeros for
 /// `None`); the type string is `Option<T>`.
 macro_rules! option {
-    ($($t:ty => $size:literal),* $(,)?) => {$(
+    ($($t:ty => $name:literal, $size:literal);* $(;)?) => {$(
         impl Record for Option<$t> {
             type Encoded = [u8; 1 + $size];
             fn type_name(out: &mut TypeName) {
-                out.push_str("Option<");
-                <$t>::type_name(out);
-                out.push_str(">");
+                out.push_str(concat!("Option<", $name, ">"));
             }
             fn encode(&self) -> Self::Encoded {
                 let mut out = [0; 1 + $size];
@@ -204,6 +202,7 @@ macro_rules! option {
 }
 
 option!(
-    bool => 1, u8 => 1, u16 => 2, u32 => 4, u64 => 8, i8 => 1, i16 => 2, i32 => 4, i64 => 8,
-    f32 => 4, f64 => 8, Instant => 8, Duration => 12,
+    bool => "bool", 1; u8 => "u8", 1; u16 => "u16", 2; u32 => "u32", 4; u64 => "u64", 8;
+    i8 => "i8", 1; i16 => "i16", 2; i32 => "i32", 4; i64 => "i64", 8;
+    f32 => "f32", 4; f64 => "f64", 8; Instant => "Instant", 8; Duration => "Duration", 12;
 );

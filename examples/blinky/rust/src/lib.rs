@@ -6,14 +6,16 @@ use plc_sdk::prelude::*;
 const SPEED: Input<u8> = Input::new(0);
 const LAMP: OutputBit = OutputBit::new(0, 0);
 
-/// The program's state: whether the lamp is lit, and since when.
-#[derive(Default, State)]
+/// The program's state: whether the lamp is lit, and since when. Not carried to a new version
+/// (`cold_start`): blinky is the minimal program (it fits in 2 KiB), and a new version simply
+/// starts its blink again; the other examples carry their state (`#[derive(Default, State)]`).
+#[derive(Default)]
 pub struct Blinky {
     lit: bool,
     since: Option<Instant>,
 }
 
-#[plc_program]
+#[plc_program(cold_start)]
 fn blinky(s: &mut Blinky) {
     let half_period = Duration::from_millis(10 * u64::from(SPEED.get().unwrap_or(0)));
     let now = Instant::now();
