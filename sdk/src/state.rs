@@ -22,15 +22,15 @@
 //!
 //! #[plc_program]
 //! fn tank(t: &mut Tank) {
-//!     let low = InputBit::new(0, 0).get().unwrap_or(false);
-//!     let high = InputBit::new(0, 1).get().unwrap_or(false);
+//!     let low = io::input_bit(0, 0).unwrap_or(false);
+//!     let high = io::input_bit(0, 1).unwrap_or(false);
 //!     let on = t.pump.call(low, high);
 //!     if t.started.call(on) {
 //!         info!("pump started");
 //!     }
 //!     t.starts.call(on, false, i32::MAX);
-//!     let _ = OutputBit::new(0, 0).set(on);
-//!     let _ = OutputBit::new(0, 1).set(t.alarm.call(on, Duration::from_secs(5)));
+//!     let _ = io::set_output_bit(0, 0, on);
+//!     let _ = io::set_output_bit(0, 1, t.alarm.call(on, Duration::from_secs(5)));
 //! }
 //! # let mut sim = plc_sdk::sim::Simulator::new();
 //! # sim.set_input_bit(0, 0, true);

@@ -160,7 +160,7 @@ fn plc_host_run_watch_carries_the_state_unless_asked_for_a_cold_swap() {
         let dir = support::TempDir::new(&format!("watch-state-{cold}"));
         std::fs::write(dir.join("tank.wasm"), support::rust_guest("guest-state-v1")).unwrap();
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_plc-host"));
-        cmd.args(["run", "--watch", dir.0.to_str().unwrap(), "--cycle", "5ms", "--cycles", "300", "--inputs", "01", "--outputs", "4", "--json"])
+        cmd.args(["run", "--watch", dir.0.to_str().unwrap(), "--cycle", "5ms", "--cycles", "300", "--inputs", "01", "--outputs", "6", "--json"])
             .args(flag)
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::piped())

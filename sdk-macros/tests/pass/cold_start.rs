@@ -9,7 +9,7 @@ struct Scratch {
 #[plc_program(cold_start)]
 fn program(s: &mut Scratch) {
     s.scans += 1;
-    let _ = Output::<i32>::new(0).set(s.scans);
+    let _ = io::set_output::<i32>(0, s.scans);
 }
 
 fn main() {

@@ -11,7 +11,7 @@ struct Count {
 fn poll(count: &mut Count) {
     count.scans += 1;
     count.edge.call(true);
-    let _ = Output::<i32>::new(0).set(count.scans);
+    let _ = io::set_output::<i32>(0, count.scans);
 }
 
 fn main() {

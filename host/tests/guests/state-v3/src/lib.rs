@@ -3,6 +3,14 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
+static IMAGE: ProcessImage<1, 6> = ProcessImage::new();
+const LOW: InputBit = IMAGE.input_bit(0, 0);
+const HIGH: InputBit = IMAGE.input_bit(0, 1);
+const PUMP: OutputBit = IMAGE.output_bit(0, 0);
+const ALARM: OutputBit = IMAGE.output_bit(0, 1);
+const ALARM_ET: Output<u16> = IMAGE.output(2);
+const RUN_SCANS: Output<u16> = IMAGE.output(4);
+
 #[derive(Default, State)]
 pub struct Tank {
     pump: Sr,
@@ -11,10 +19,9 @@ pub struct Tank {
     run_scans: u16,
 }
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn tank(t: &mut Tank) {
-    let low = InputBit::new(0, 0).get().unwrap_or(false);
-    let high = InputBit::new(0, 1).get().unwrap_or(false);
+    let (low, high) = (LOW.is_high(), HIGH.is_high());
     let on = t.pump.call(low && !high, high);
     if t.started.call(on) {
         info!("pump started (v3)");
@@ -23,8 +30,8 @@ fn tank(t: &mut Tank) {
         t.run_scans = t.run_scans.saturating_add(1);
     }
     let alarm = t.alarm.call(on, Duration::from_millis(800));
-    let _ = OutputBit::new(0, 0).set(on);
-    let _ = OutputBit::new(0, 1).set(alarm);
-    let _ = Output::<u16>::new(2).set(t.alarm.et().as_millis() as u16);
-    let _ = Output::<u16>::new(4).set(t.run_scans);
+    PUMP.set(on);
+    ALARM.set(alarm);
+    ALARM_ET.set(t.alarm.et().as_millis() as u16);
+    RUN_SCANS.set(t.run_scans);
 }
