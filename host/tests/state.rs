@@ -260,3 +260,20 @@ fn the_twins_write_the_same_records_and_can_replace_each_other() {
     }
     assert_eq!(tank.messages(), ["pump started (v1)"]);
 }
+
+/// Two new versions in a row before a scan (the watcher's changes of one look, two commands):
+/// the second takes over what the first was handed, never the first's untouched initial state.
+#[test]
+fn two_swaps_before_a_scan_pass_the_state_on() {
+    let versions = rust();
+    let mut tank = Tank::new("twice", &versions.v1);
+    for ms in 0..100 {
+        tank.scan(ms, ms < 5, false);
+    }
+    tank.controller.replace(load("twice", &versions.v2));
+    tank.controller.replace(load("twice", &versions.v1));
+    tank.scan(100, false, false);
+    assert!(tank.pump() && tank.starts() == 1 && tank.alarm_et() == 100);
+    assert_eq!(tank.program().carried().map(|c| c.kept), Some(4));
+    assert_eq!(tank.messages(), ["pump started (v1)"]);
+}

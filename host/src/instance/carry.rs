@@ -55,6 +55,12 @@ impl Live {
         carried.finish_save().map_err(StateError::Refused)
     }
 
+    /// The records handed to it that its first poll has not loaded yet: a version replaced
+    /// before it ever ran passes its predecessor's state on.
+    pub(crate) fn take_pending(&mut self) -> Option<Records> {
+        self.carry.pending.take()
+    }
+
     /// Hands it the records its predecessor saved: `plc_state_load` reads them before its
     /// first poll (after `_initialize` and `init`).
     pub(crate) fn take_over(&mut self, records: Records) {

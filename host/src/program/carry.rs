@@ -48,8 +48,17 @@ impl Program {
     pub(crate) fn take_over(&mut self, old: &mut Program) {
         let name = self.name().to_owned();
         let Some(live) = self.live.as_mut() else { return };
-        let saves = old.live.as_ref().map(|l| l.saves_state());
         let cold = |why: &str| log::info!(target: &name, "online change: the new version starts cold: {why}");
+        // A version replaced before its first poll passes on the state it was handed.
+        if let Some(records) = old.live.as_mut().and_then(|l| l.take_pending()) {
+            if live.loads_state() {
+                live.take_over(records);
+            } else {
+                cold(&format!("it does not export {} (the running version's state is dropped)", abi::STATE_LOAD_EXPORT));
+            }
+            return;
+        }
+        let saves = old.live.as_ref().map(|l| l.saves_state());
         match (saves, live.loads_state()) {
             (Some(true), true) => match old.live.as_mut().map(|l| l.save(&old.compiled)) {
                 Some(Ok(records)) => {
