@@ -146,8 +146,8 @@ impl Handles {
     }
 
     /// The name a handle stands for.
-    pub(crate) fn name(&self, handle: i32) -> Option<Arc<str>> {
-        self.names.get(handle as u32 as usize).cloned()
+    pub(crate) fn name(&self, handle: i32) -> Option<&str> {
+        self.names.get(handle as u32 as usize).map(|name| &**name)
     }
 }
 

@@ -2,6 +2,8 @@
 //! and `wasm_handle_read_*`/`wasm_handle_write_*` by handle; checked for their type, staged for
 //! the poll's commit.
 
+use std::sync::Arc;
+
 use plc_abi as abi;
 use wasmer::MemoryView;
 
@@ -34,7 +36,7 @@ fn read_variable(env: Env<'_>, name: i32, name_len: i32, value: i32, encode: fn(
 /// [`read_variable`] of the variable a handle names.
 fn read_handle(env: Env<'_>, handle: i32, value: i32, encode: fn(Value) -> Option<([u8; 8], usize)>) -> i32 {
     with_memory(env, |tx, env, view| match tx.handles.name(handle) {
-        Some(name) => read_named(tx, env, view, &name, value, encode),
+        Some(name) => read_named(tx, env, view, name, value, encode),
         None => GENERIC,
     })
 }
@@ -65,9 +67,18 @@ fn write_variable(env: Env<'_>, name: i32, name_len: i32, value: Value) -> i32 {
 
 /// [`write_variable`] of the variable a handle names.
 fn write_handle(env: Env<'_>, handle: i32, value: Value) -> i32 {
-    with_memory(env, |tx, env, _| match tx.handles.name(handle) {
-        Some(name) => write_named(tx, env, &name, value),
-        None => GENERIC,
+    with_memory(env, |tx, env, _| {
+        let Some(name) = tx.handles.name(handle) else { return GENERIC };
+        // The common case first, without taking the name out: a variable this poll wrote.
+        if let Some(staged) = tx.variables.get_mut(name) {
+            if !staged.same_type(&value) {
+                return BAD_TYPE;
+            }
+            *staged = value;
+            return OK;
+        }
+        let name: Arc<str> = name.into();
+        write_named(tx, env, &name, value)
     })
 }
 
