@@ -4,37 +4,15 @@
 //! version with one field added and one removed; and a cold swap that resets everything.
 
 mod support;
+#[path = "support/host_logs.rs"]
+mod host_logs;
 
-use std::sync::{Mutex, Once};
 use std::time::Duration;
+
+use host_logs::host_logs;
 
 use plc_host::{Controller, InMemoryEnvironment, Limits, LoadError, Program};
 use support::*;
-
-/// The host's log lines (target, message), for the lines a swap logs.
-static LINES: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record) {
-        LINES.lock().unwrap().push((record.target().to_owned(), record.args().to_string()));
-    }
-    fn flush(&self) {}
-}
-
-/// What the host logged under `target` (a program's name: each test uses its own).
-fn host_logs(target: &str) -> Vec<String> {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        let _ = log::set_logger(&Capture);
-        log::set_max_level(log::LevelFilter::Debug);
-    });
-    LINES.lock().unwrap().iter().filter(|(t, _)| t == target).map(|(_, m)| m.clone()).collect()
-}
 
 /// The versions of the tank fill in one language.
 struct Versions {
