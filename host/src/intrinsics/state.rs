@@ -5,11 +5,12 @@
 use plc_abi as abi;
 use wasmer::{MemoryView, RuntimeError};
 
-use super::{guest_range, pay, read_text, Env, BAD_TYPE, GENERIC, OK};
+use super::{guest_range, pay, read_text, Env, GENERIC, OK};
 use crate::state::{Carry, Lookup};
 use crate::transaction::Transaction;
 
 const UNKNOWN: i32 = abi::wasm_result_t::WASM_UNKNOWN_VARIABLE as i32;
+const BAD_TYPE: i32 = abi::wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32;
 
 /// Runs `f` with the instance's state carry, its transaction (for the bytes copied) and a view
 /// of its memory; `GENERIC` before it has a memory.
