@@ -13,6 +13,8 @@ use crate::stats::ProgramStats;
 use crate::supervisor::{Status, Supervisor};
 use crate::transaction::OwnedOutputs;
 
+mod carry;
+
 /// A PLC program: one wasm module with its own engine (its meter serves one module), its
 /// limits, at most one live instance, and what the controller knows of it.
 pub struct Program {
@@ -22,6 +24,8 @@ pub struct Program {
     stats: ProgramStats,
     /// The output bits it changed: what goes to 0 on a fault under [`OutputsOnFault::Zero`].
     owned: OwnedOutputs,
+    /// What it took over of its predecessor's state.
+    carried: Option<crate::state::Carried>,
 }
 
 impl fmt::Debug for Program {
@@ -50,6 +54,7 @@ impl Program {
             supervisor: Supervisor::new(),
             stats: ProgramStats::default(),
             owned: OwnedOutputs::default(),
+            carried: None,
         })
     }
 
@@ -146,11 +151,8 @@ impl Program {
             return Ok(());
         }
         let started = Instant::now();
-        let outcome = match &mut self.live {
-            Some(live) => live.run(env, &self.compiled, &mut self.owned, &mut self.stats.errors),
-            None => Live::new(&self.compiled)
-                .and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned, &mut self.stats.errors)),
-        };
+        let outcome = self.run_live(env);
+        let outcome = self.after_load(env, outcome);
         self.stats.polled(started.elapsed());
         match outcome {
             Ok(()) => {
@@ -168,6 +170,15 @@ impl Program {
                 self.supervisor.faulted(&fault, limits.on_fault, limits.restart_backoff_max);
                 Err(fault)
             }
+        }
+    }
+
+    /// One poll of the live instance, or of a fresh one.
+    fn run_live(&mut self, env: &mut dyn Environment) -> Result<(), Fault> {
+        match &mut self.live {
+            Some(live) => live.run(env, &self.compiled, &mut self.owned, &mut self.stats.errors),
+            None => Live::new(&self.compiled)
+                .and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned, &mut self.stats.errors)),
         }
     }
 
