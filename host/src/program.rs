@@ -13,8 +13,9 @@ use crate::stats::ProgramStats;
 use crate::supervisor::{Status, Supervisor};
 use crate::transaction::OwnedOutputs;
 
-/// A PLC program: one wasm module with its own engine (its meter serves one module), its
-/// limits, at most one live instance, and what the controller knows of it.
+/// A PLC program: one wasm module (compiled on the engine shared by its compiler and budget,
+/// its store with tunables of its own), its limits, at most one live instance, and what the
+/// controller knows of it.
 pub struct Program {
     compiled: Compiled,
     live: Option<Live>,
@@ -142,17 +143,24 @@ impl Program {
 
     /// [`poll`](Self::poll) for an environment behind a `dyn`.
     pub fn poll_dyn(&mut self, env: &mut dyn Environment) -> Result<(), Fault> {
+        self.poll_from(env, Instant::now()).0
+    }
+
+    /// [`poll`](Self::poll) that began at `started`, the clock read just before it: the end of
+    /// the poll before it in a scan. Returns the outcome and when the poll ended (`started`
+    /// when it was skipped), so that a scan reads the clock once per program.
+    pub(crate) fn poll_from(&mut self, env: &mut dyn Environment, started: Instant) -> (Result<(), Fault>, Instant) {
         if !self.supervisor.ready() {
-            return Ok(());
+            return (Ok(()), started);
         }
-        let started = Instant::now();
         let outcome = match &mut self.live {
             Some(live) => live.run(env, &self.compiled, &mut self.owned, &mut self.stats.errors),
             None => Live::new(&self.compiled)
                 .and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned, &mut self.stats.errors)),
         };
-        self.stats.polled(started.elapsed());
-        match outcome {
+        let ended = Instant::now();
+        self.stats.polled(ended.saturating_duration_since(started));
+        let outcome = match outcome {
             Ok(()) => {
                 self.stats.polls += 1;
                 self.supervisor.succeeded();
@@ -168,7 +176,8 @@ impl Program {
                 self.supervisor.faulted(&fault, limits.on_fault, limits.restart_backoff_max);
                 Err(fault)
             }
-        }
+        };
+        (outcome, ended)
     }
 
     /// Puts the program's outputs in their safe state: the bits it changed go to zero under

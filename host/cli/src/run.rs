@@ -110,8 +110,8 @@ pub fn run(settings: RunSettings) -> ExitCode {
             }
             let now = scheduler.wait();
             controller.env_mut().elapsed = now;
-            controller.scan();
-            scheduler.done();
+            let (_, ended) = controller.scan_from(scheduler.woke());
+            scheduler.done_at(ended);
             controller.record_cycle(scheduler.stats());
             if let Some(retaining) = &mut retaining {
                 retaining.tick(controller, now);
