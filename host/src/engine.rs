@@ -140,18 +140,4 @@ pub(crate) fn compile(wasm: &[u8], limits: &Limits) -> Result<(Engine, Module), 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Compiling leaves a core to the scan thread: the pool has one thread fewer than the
-    /// machine has cores (one on a single core), and the compilers' parallel work runs on it.
-    #[test]
-    fn compiling_runs_on_a_pool_that_leaves_a_core_free() {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        assert_eq!(compile_threads(), cores.saturating_sub(1).max(1));
-        let pool = pool().expect("the pool is built");
-        assert_eq!(pool.current_num_threads(), compile_threads());
-        let name = pool.install(|| std::thread::current().name().map(str::to_owned));
-        assert!(name.is_some_and(|n| n.starts_with("plc-compile-")), "installed work runs on the pool");
-    }
-}
+mod tests;

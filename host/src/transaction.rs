@@ -157,7 +157,7 @@ impl Transaction {
                 log::error!(target: &*self.program, "publishing variable {name}: {e}");
             }
         }
-        self.discard(env);
+        // What stays staged is cleared by the next `begin`.
     }
 
     /// Drops what the poll staged: a faulted poll publishes nothing.
