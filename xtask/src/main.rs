@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+mod breakdown;
 mod latency;
 mod scan_bench;
 
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
             eprintln!("  latency  cyclictest, then plc-host run, with the same interval, priority, CPU and duration");
             eprintln!("           [--cycles 10000] [--interval 1ms] [--priority 80] [--cpu 1] [--spin 30us]");
             eprintln!("  scan-bench  plc-host run with N copies of a small program, then the minimal scan back to back, both compilers");
-            eprintln!("           [--programs 1000] [--cycles 200] [--cycle 5ms] [--scans 1000000]");
+            eprintln!("           [--programs 1000] [--cycles 200] [--cycle 5ms] [--scans 1000000] [--repeat 3] [--baseline PATH-TO-OTHER-plc-host] [--perf] [--realtime]");
             return ExitCode::from(2);
         }
     };

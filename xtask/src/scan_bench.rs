@@ -9,20 +9,32 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::breakdown::breakdown;
 use crate::{cargo, root, run};
 
-/// The settings, from `--programs 1000 --cycles 200 --cycle 5ms --scans 1000000`.
+/// The settings, from `--programs 1000 --cycles 200 --cycle 5ms --scans 1000000 --baseline PATH`.
 struct Settings {
     programs: usize,
     cycles: u64,
     cycle: String,
     scans: u64,
+    /// Another `plc-host` binary (an older build) measured in turn with this one, in the same run.
+    baseline: Option<PathBuf>,
+    /// Also record this build's minimal scan with `perf` and print where its time goes.
+    perf: bool,
+    /// How often each measurement is taken, in turn with the others: the median is reported.
+    repeat: usize,
+    /// The real-time settings for every run (`--priority 80 --cpu 1`): the scan thread ahead
+    /// of whatever else the machine runs, for steadier numbers on a busy machine.
+    realtime: bool,
 }
 
-const USAGE: &str = "--programs 1000 --cycles 200 --cycle 5ms --scans 1000000";
+const USAGE: &str = "--programs 1000 --cycles 200 --cycle 5ms --scans 1000000 --repeat 3 [--baseline PATH] [--perf] [--realtime]";
 
 fn settings(args: &[&str]) -> Result<Settings, String> {
-    let mut s = Settings { programs: 1000, cycles: 200, cycle: "5ms".into(), scans: 1_000_000 };
+    let (perf, realtime) = (args.contains(&"--perf"), args.contains(&"--realtime"));
+    let args: Vec<&str> = args.iter().copied().filter(|a| !["--perf", "--realtime"].contains(a)).collect();
+    let mut s = Settings { programs: 1000, cycles: 200, cycle: "5ms".into(), scans: 1_000_000, baseline: None, perf, realtime, repeat: 3 };
     for pair in args.chunks(2) {
         let [flag, value] = pair else { return Err(format!("`{}` needs a value: {USAGE}", pair[0])) };
         let number = |v: &str| v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
@@ -31,6 +43,8 @@ fn settings(args: &[&str]) -> Result<Settings, String> {
             "--cycles" => s.cycles = number(value)?.max(1),
             "--cycle" => s.cycle = (*value).to_owned(),
             "--scans" => s.scans = number(value)?.max(10),
+            "--baseline" => s.baseline = Some(PathBuf::from(value)),
+            "--repeat" => s.repeat = number(value)?.clamp(1, 100) as usize,
             other => return Err(format!("unknown flag {other}: {USAGE}")),
         }
     }
@@ -40,9 +54,10 @@ fn settings(args: &[&str]) -> Result<Settings, String> {
 const COMPILERS: [&str; 2] = ["cranelift", "singlepass"];
 
 /// Runs `plc-host run` with `args`; its JSON summary and the wall time of the whole process.
-fn plc_host(host: &Path, args: &[String]) -> Result<(Value, Duration), String> {
+fn plc_host(host: &Path, args: &[String], s: &Settings) -> Result<(Value, Duration), String> {
+    let realtime: &[&str] = if s.realtime { &["--priority", "80", "--cpu", "1"] } else { &[] };
     let started = Instant::now();
-    let out = Command::new(host).args(args).output().map_err(|e| format!("{}: {e}", host.display()))?;
+    let out = Command::new(host).args(args).args(realtime).output().map_err(|e| format!("{}: {e}", host.display()))?;
     let wall = started.elapsed();
     if !out.status.success() {
         return Err(format!("plc-host {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
@@ -60,32 +75,33 @@ fn check_programs(summary: &Value, polls: u64) -> Result<(), String> {
     }
 }
 
-fn us(summary: &Value, key: &str) -> f64 {
-    summary["stats"][key].as_f64().unwrap_or(f64::NAN)
+/// One run of the many programs on `cycle`: its mean scan time and its overruns.
+fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str) -> Result<(f64, u64), String> {
+    let mut args: Vec<String> = ["run", "--cycle", cycle, "--json", "--inputs", "01", "--compiler", compiler].map(String::from).into();
+    args.extend(["--cycles".into(), s.cycles.to_string()]);
+    args.extend(files.iter().cloned());
+    let (summary, _) = plc_host(host, &args, s)?;
+    check_programs(&summary, s.cycles)?;
+    let expected = s.cycles * s.programs as u64;
+    if summary["variables"]["count"] != expected || summary["outputs"][0] != 1 {
+        return Err(format!("wrong results: count {} (expected {expected}), outputs {}", summary["variables"]["count"], summary["outputs"]));
+    }
+    Ok((summary["stats"]["avg_us"].as_f64().unwrap_or(f64::NAN), summary["stats"]["overruns"].as_u64().unwrap_or(0)))
 }
 
-/// The many-programs runs of one compiler: the scan on the cycle, and back to back.
-fn many(host: &Path, files: &[String], s: &Settings, compiler: &str) -> Result<(), String> {
-    for cycle in [s.cycle.as_str(), "1ns"] {
-        let mut args: Vec<String> = ["run", "--cycle", cycle, "--json", "--inputs", "01", "--compiler", compiler].map(String::from).into();
-        args.extend(["--cycles".into(), s.cycles.to_string()]);
-        args.extend(files.iter().cloned());
-        let (summary, _) = plc_host(host, &args)?;
-        check_programs(&summary, s.cycles)?;
-        let expected = s.cycles * s.programs as u64;
-        if summary["variables"]["count"] != expected || summary["outputs"][0] != 1 {
-            return Err(format!("wrong results: count {} (expected {expected}), outputs {}", summary["variables"]["count"], summary["outputs"]));
-        }
-        let avg = us(&summary, "avg_us");
-        println!(
-            "| {compiler} | {cycle} | {:.0} | {avg:.0} | {:.0} | {:.0} ns | {} |",
-            us(&summary, "min_us"),
-            us(&summary, "max_us"),
-            avg * 1000.0 / s.programs as f64,
-            summary["stats"]["overruns"]
-        );
-    }
-    Ok(())
+/// The median.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The arguments of `plc-host run` for `scans` minimal scans back to back.
+fn minimal_args(wasm: &Path, compiler: &str, scans: u64) -> Vec<String> {
+    ["run", "--cycle", "1ns", "--json", "--inputs", "03", "--outputs", "5", "--compiler", compiler]
+        .map(String::from)
+        .into_iter()
+        .chain(["--cycles".into(), scans.to_string(), wasm.display().to_string()])
+        .collect()
 }
 
 /// The minimal scan of one compiler: the wall time of `scans` back-to-back scans less that
@@ -93,12 +109,7 @@ fn many(host: &Path, files: &[String], s: &Settings, compiler: &str) -> Result<(
 fn minimal(host: &Path, wasm: &Path, s: &Settings, compiler: &str) -> Result<f64, String> {
     let mut walls = Vec::new();
     for scans in [s.scans / 10, s.scans] {
-        let args: Vec<String> = ["run", "--cycle", "1ns", "--json", "--inputs", "03", "--outputs", "5", "--compiler", compiler]
-            .map(String::from)
-            .into_iter()
-            .chain(["--cycles".into(), scans.to_string(), wasm.display().to_string()])
-            .collect();
-        let (summary, wall) = plc_host(host, &args)?;
+        let (summary, wall) = plc_host(host, &minimal_args(wasm, compiler, scans), s)?;
         check_programs(&summary, scans)?;
         let count = (scans as u32).to_le_bytes();
         let expected: Vec<Value> = [1, count[0], count[1], count[2], count[3]].into_iter().map(Value::from).collect();
@@ -133,18 +144,53 @@ pub fn scan_bench(args: &[&str]) -> Result<(), String> {
             std::fs::write(file, &tiny).map_err(|e| e.to_string())?;
         }
         let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        println!("\n{} copies of bench-tiny ({} bytes), {} scans each:\n", s.programs, tiny.len(), s.cycles);
-        println!("| compiler | cycle | min (µs) | mean scan (µs) | max (µs) | mean per program | overruns |");
-        println!("|---|---|---:|---:|---:|---:|---:|");
+        let hosts: Vec<(&str, &Path)> = s.baseline.iter().map(|b| ("baseline", b.as_path())).chain([("this build", host.as_path())]).collect();
+        let cycles = [s.cycle.as_str(), "1ns"];
+        let mut configs = Vec::new();
         for compiler in COMPILERS {
-            many(&host, &files, &s, compiler)?;
+            for &(label, host) in &hosts {
+                configs.extend(cycles.iter().map(|&cycle| (compiler, label, host, cycle)));
+            }
+        }
+        let mut means = vec![Vec::new(); configs.len()];
+        let mut overruns = vec![0; means.len()];
+        for _ in 0..s.repeat {
+            for (i, &(compiler, _, host, cycle)) in configs.iter().enumerate() {
+                let (mean, overran) = many(host, &files, &s, compiler, cycle)?;
+                means[i].push(mean);
+                overruns[i] += overran;
+            }
+        }
+        println!("\n{} copies of bench-tiny ({} bytes), {} scans a run, {} runs of each in turn:\n", s.programs, tiny.len(), s.cycles, s.repeat);
+        println!("| plc-host | compiler | cycle | mean scan, median of the runs (µs) | the runs' means (µs) | per program | overruns |");
+        println!("|---|---|---|---:|---|---:|---:|");
+        for (i, &(compiler, label, _, cycle)) in configs.iter().enumerate() {
+            let mid = median(means[i].clone());
+            let all: Vec<String> = means[i].iter().map(|m| format!("{m:.0}")).collect();
+            println!("| {label} | {compiler} | {cycle} | {mid:.0} | {} | {:.0} ns | {} |", all.join(", "), mid * 1000.0 / s.programs as f64, overruns[i]);
         }
         let minimal_wasm = built.join("bench_minimal.wasm");
-        println!("\nthe minimal scan (bench-minimal), wall time of {} back-to-back scans less {}, per scan:\n", s.scans, s.scans / 10);
-        println!("| compiler | per scan |");
-        println!("|---|---:|");
-        for compiler in COMPILERS {
-            println!("| {compiler} | {:.1} ns |", minimal(&host, &minimal_wasm, &s, compiler)?);
+        let pairs: Vec<_> = COMPILERS.iter().flat_map(|&c| hosts.iter().map(move |&(label, host)| (c, label, host))).collect();
+        let mut per_scan = vec![Vec::new(); pairs.len()];
+        for _ in 0..s.repeat {
+            for (i, &(compiler, _, host)) in pairs.iter().enumerate() {
+                per_scan[i].push(minimal(host, &minimal_wasm, &s, compiler)?);
+            }
+        }
+        println!("\nthe minimal scan (bench-minimal), wall time of {} back-to-back scans less {}, per scan, {} runs each:\n", s.scans, s.scans / 10, s.repeat);
+        println!("| plc-host | compiler | per scan, median | the runs (ns) |");
+        println!("|---|---|---:|---|");
+        let mut ours = f64::NAN;
+        for (i, &(compiler, label, _)) in pairs.iter().enumerate() {
+            let mid = median(per_scan[i].clone());
+            let all: Vec<String> = per_scan[i].iter().map(|m| format!("{m:.0}")).collect();
+            println!("| {label} | {compiler} | {mid:.0} ns | {} |", all.join(", "));
+            if label == "this build" && compiler == "cranelift" {
+                ours = mid;
+            }
+        }
+        if s.perf {
+            breakdown(&host, &minimal_args(&minimal_wasm, "cranelift", s.scans), ours, &dir)?;
         }
         Ok(())
     })();
