@@ -1,7 +1,8 @@
 //! `cargo xtask scan-bench`: the scan in the real `plc-host run`, with both compilers, in one
-//! run: N copies of a small program (`host/benches/guests/tiny`) on a fixed cycle, the same
-//! back to back, and the minimal scan (`host/benches/guests/minimal`) as the wall time of
-//! back-to-back scans. Each run's results are checked, not only timed.
+//! run: N copies of a small program (`host/benches/guests/tiny`), and N distinct programs (the
+//! same with a custom section of its own each), on a fixed cycle and back to back; and the
+//! minimal scan (`host/benches/guests/minimal`) as the wall time of back-to-back scans. Each
+//! run's results are checked, not only timed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -89,6 +90,30 @@ fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str
     Ok((summary["stats"]["avg_us"].as_f64().unwrap_or(f64::NAN), summary["stats"]["overruns"].as_u64().unwrap_or(0)))
 }
 
+/// Writes `n` programs `{kind}_00000.wasm`... into `dir`; their paths.
+fn write_programs(dir: &Path, kind: &str, n: usize, bytes: impl Fn(usize) -> Vec<u8>) -> Result<Vec<String>, String> {
+    (0..n)
+        .map(|i| {
+            let file = dir.join(format!("{kind}_{i:05}.wasm"));
+            std::fs::write(&file, bytes(i)).map_err(|e| e.to_string())?;
+            Ok(file.display().to_string())
+        })
+        .collect()
+}
+
+/// The module with a custom section `plc.bench.copy` holding `index`: the same program in
+/// other bytes (its own hash), which the host compiles apart.
+fn with_custom_section(wasm: &[u8], index: usize) -> Vec<u8> {
+    let name = b"plc.bench.copy";
+    let payload = (index as u32).to_le_bytes();
+    let mut out = wasm.to_vec();
+    // Section 0 (custom), its size, the name's length and the name (sizes below 128: one byte each).
+    out.extend([0, (1 + name.len() + payload.len()) as u8, name.len() as u8]);
+    out.extend(name);
+    out.extend(payload);
+    out
+}
+
 /// The median.
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -139,35 +164,36 @@ pub fn scan_bench(args: &[&str]) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let result = (|| {
         let tiny = std::fs::read(built.join("bench_tiny.wasm")).map_err(|e| e.to_string())?;
-        let files: Vec<PathBuf> = (0..s.programs).map(|i| dir.join(format!("tiny_{i:05}.wasm"))).collect();
-        for file in &files {
-            std::fs::write(file, &tiny).map_err(|e| e.to_string())?;
-        }
-        let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let copies = write_programs(&dir, "copy", s.programs, |_| tiny.clone())?;
+        let distinct = write_programs(&dir, "distinct", s.programs, |i| with_custom_section(&tiny, i))?;
         let hosts: Vec<(&str, &Path)> = s.baseline.iter().map(|b| ("baseline", b.as_path())).chain([("this build", host.as_path())]).collect();
         let cycles = [s.cycle.as_str(), "1ns"];
         let mut configs = Vec::new();
         for compiler in COMPILERS {
             for &(label, host) in &hosts {
-                configs.extend(cycles.iter().map(|&cycle| (compiler, label, host, cycle)));
+                // The baseline compiled every program apart: copies and distinct ones alike.
+                let kinds: &[(&str, &[String])] = if label == "baseline" { &[("copies", &copies)] } else { &[("copies", &copies), ("distinct", &distinct)] };
+                for &(kind, files) in kinds {
+                    configs.extend(cycles.iter().map(|&cycle| (compiler, label, host, kind, files, cycle)));
+                }
             }
         }
         let mut means = vec![Vec::new(); configs.len()];
         let mut overruns = vec![0; means.len()];
         for _ in 0..s.repeat {
-            for (i, &(compiler, _, host, cycle)) in configs.iter().enumerate() {
-                let (mean, overran) = many(host, &files, &s, compiler, cycle)?;
+            for (i, &(compiler, _, host, _, files, cycle)) in configs.iter().enumerate() {
+                let (mean, overran) = many(host, files, &s, compiler, cycle)?;
                 means[i].push(mean);
                 overruns[i] += overran;
             }
         }
-        println!("\n{} copies of bench-tiny ({} bytes), {} scans a run, {} runs of each in turn:\n", s.programs, tiny.len(), s.cycles, s.repeat);
-        println!("| plc-host | compiler | cycle | mean scan, median of the runs (µs) | the runs' means (µs) | per program | overruns |");
-        println!("|---|---|---|---:|---|---:|---:|");
-        for (i, &(compiler, label, _, cycle)) in configs.iter().enumerate() {
+        println!("\n{} programs of bench-tiny ({} bytes): copies, or distinct (each with a custom section of its own, so compiled apart), {} scans a run, {} runs of each in turn:\n", s.programs, tiny.len(), s.cycles, s.repeat);
+        println!("| plc-host | compiler | programs | cycle | mean scan, median of the runs (µs) | the runs' means (µs) | per program | overruns |");
+        println!("|---|---|---|---|---:|---|---:|---:|");
+        for (i, &(compiler, label, _, kind, _, cycle)) in configs.iter().enumerate() {
             let mid = median(means[i].clone());
             let all: Vec<String> = means[i].iter().map(|m| format!("{m:.0}")).collect();
-            println!("| {label} | {compiler} | {cycle} | {mid:.0} | {} | {:.0} ns | {} |", all.join(", "), mid * 1000.0 / s.programs as f64, overruns[i]);
+            println!("| {label} | {compiler} | {kind} | {cycle} | {mid:.0} | {} | {:.0} ns | {} |", all.join(", "), mid * 1000.0 / s.programs as f64, overruns[i]);
         }
         let minimal_wasm = built.join("bench_minimal.wasm");
         let pairs: Vec<_> = COMPILERS.iter().flat_map(|&c| hosts.iter().map(move |&(label, host)| (c, label, host))).collect();
