@@ -50,7 +50,7 @@ impl std::error::Error for LoadError {}
 /// threads: compile on one (milliseconds), instantiate on the scan thread (microseconds).
 pub struct Compiled {
     pub(crate) name: Arc<str>,
-    /// The engine the module was compiled on, with this program's tunables.
+    /// The engine the module was compiled on, with this program's tunables: its stores'.
     pub(crate) engine: Engine,
     pub(crate) module: Module,
     pub(crate) limits: Limits,

@@ -1,11 +1,11 @@
-//! Turning a module into machine code: one engine per compiler and CPU budget, shared by the
-//! programs compiled with them, each program's store with its own tunables (its limits, its
-//! memory flag); identical modules compiled once; compiled on a bounded pool of threads.
+//! Turning a module into machine code: one engine per module (its CPU meter serves one
+//! module), identical modules compiled once and shared, each program's store made with
+//! tunables of its own (its limits, its memory flag); compiled on a bounded pool of threads.
 //!
-//! The CPU meter is a compiler middleware that keeps the global indexes of the module it is
-//! compiling ([`Metering`]), so an engine compiles one module at a time: the lock of its
-//! [`Shared`] is held for the length of each compile, and compiling goes through
-//! [`compile`] only.
+//! Why not one engine for every module: measured (docs/benchmarks.md), a shared engine scans
+//! distinct modules no faster than an engine each (each module's code is its own mapping
+//! either way), and an engine frees the code of a module only when the engine itself goes.
+//! What is shared is the module: copies of one program run one copy of its code.
 
 use std::fmt;
 use std::sync::atomic::AtomicBool;
@@ -21,30 +21,29 @@ use crate::metering::Metering;
 use crate::compiled::LoadError;
 use crate::validate::binary_problems;
 
-/// Compiled modules an engine keeps for reuse, most recently used first: a program loaded again
-/// (a restart of the host's folder, many copies of one program) is not compiled again.
+/// The modules kept for reuse, most recently used first: a program loaded again (many copies
+/// of one program, a file saved twice) is not compiled again.
 const KEPT_MODULES: usize = 64;
 
-/// An engine shared by the programs of one compiler and CPU budget (the budget an instance
-/// starts with is compiled into the module), and the modules it compiled lately.
-struct Shared {
+/// A module compiled lately: what it was compiled from and with, and its engine.
+struct Kept {
+    sha256: [u8; 32],
     compiler: Compiler,
+    /// The budget an instance starts with is compiled into the module.
     cpu_budget: u64,
     engine: Engine,
-    /// Held for the length of each compile (the meter serves one module at a time); the
-    /// modules compiled lately, by the SHA-256 of their bytes, most recent first.
-    compiling: Mutex<Vec<([u8; 32], Module)>>,
+    module: Module,
 }
 
-/// The engine for these limits' compiler and budget, made on first use.
-fn shared(limits: &Limits) -> Arc<Shared> {
-    static ENGINES: OnceLock<Mutex<Vec<Arc<Shared>>>> = OnceLock::new();
-    let mut engines = ENGINES.get_or_init(Mutex::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(shared) = engines.iter().find(|e| e.compiler == limits.compiler && e.cpu_budget == limits.cpu_budget) {
-        return shared.clone();
-    }
+fn kept() -> std::sync::MutexGuard<'static, Vec<Kept>> {
+    static KEPT: OnceLock<Mutex<Vec<Kept>>> = OnceLock::new();
+    KEPT.get_or_init(Mutex::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A new engine for one module: its compiler with the CPU meter.
+fn module_engine(limits: &Limits) -> Engine {
     let metering = Metering::new(limits.cpu_budget);
-    let engine: Engine = match limits.compiler {
+    match limits.compiler {
         Compiler::Cranelift => {
             let mut compiler = Cranelift::default();
             compiler.push_middleware(metering);
@@ -55,14 +54,11 @@ fn shared(limits: &Limits) -> Arc<Shared> {
             compiler.push_middleware(metering);
             EngineBuilder::new(compiler).into()
         }
-    };
-    let shared = Arc::new(Shared { compiler: limits.compiler, cpu_budget: limits.cpu_budget, engine, compiling: Mutex::default() });
-    engines.push(shared.clone());
-    shared
+    }
 }
 
-/// The engine a program's stores are made from: the shared engine of its module, with
-/// tunables of its own that cap its memory and tables and raise `memory_exceeded`.
+/// The engine a program's stores are made from: its module's engine, with tunables of its own
+/// that cap its memory and tables and raise `memory_exceeded`.
 pub(crate) fn program_engine(module_engine: &Engine, limits: &Limits, memory_exceeded: Arc<AtomicBool>) -> Engine {
     let mut engine = module_engine.clone();
     engine.set_tunables(LimitingTunables::new(limits.memory_pages(), limits.table_elements, limits.stack_bytes, memory_exceeded));
@@ -92,8 +88,8 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
 
 /// Compiles a binary module, or WAT text (for fixtures), refusing one over the size limit
 /// before any work, and checks what only the binary shows; errors fit on one line. Returns the
-/// engine it was compiled on with the module; a module of the same bytes compiled lately on
-/// that engine is reused.
+/// module and the engine it was compiled on; a module of the same bytes compiled lately with
+/// the same compiler and budget is reused.
 pub(crate) fn compile(wasm: &[u8], limits: &Limits) -> Result<(Engine, Module), LoadError> {
     if wasm.len() as u64 > limits.module_bytes {
         return Err(LoadError::Compile(format!(
@@ -118,25 +114,29 @@ pub(crate) fn compile(wasm: &[u8], limits: &Limits) -> Result<(Engine, Module), 
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
-    let shared = shared(limits);
     let sha256: [u8; 32] = Sha256::digest(wasm).into();
-    // Held until the module is compiled: the meter serves one module at a time.
-    let mut kept = shared.compiling.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(at) = kept.iter().position(|(sha, _)| *sha == sha256) {
-        let entry = kept.remove(at);
-        let module = entry.1.clone();
-        kept.insert(0, entry);
-        return Ok((shared.engine.clone(), module));
+    let same = |k: &Kept| k.sha256 == sha256 && k.compiler == limits.compiler && k.cpu_budget == limits.cpu_budget;
+    {
+        let mut kept = kept();
+        if let Some(at) = kept.iter().position(same) {
+            let entry = kept.remove(at);
+            let found = (entry.engine.clone(), entry.module.clone());
+            kept.insert(0, entry);
+            return Ok(found);
+        }
     }
-    let build = || Module::new(&shared.engine, wasm);
+    let engine = module_engine(limits);
+    let build = || Module::new(&engine, wasm);
     let module = match pool() {
         Some(pool) => pool.install(build),
         None => build(),
     };
     let module = module.map_err(|e| LoadError::Compile(format!("not a valid WebAssembly module: {}", one_line(&e))))?;
-    kept.insert(0, (sha256, module.clone()));
+    let mut kept = kept();
+    kept.retain(|k| !same(k));
+    kept.insert(0, Kept { sha256, compiler: limits.compiler, cpu_budget: limits.cpu_budget, engine: engine.clone(), module: module.clone() });
     kept.truncate(KEPT_MODULES);
-    Ok((shared.engine.clone(), module))
+    Ok((engine, module))
 }
 
 #[cfg(test)]

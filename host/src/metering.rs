@@ -12,11 +12,9 @@
 //! the intrinsics that copy a buffer charge one point more per 8 bytes they copied, on the
 //! host side once the lengths are checked (`intrinsics.rs`).
 //!
-//! One [`Metering`] serves one module at a time: it keeps the global indexes of the module it
-//! is compiling, set when the module's info is transformed and read by the compiles of its
-//! functions. An engine therefore compiles one module at a time (`engine.rs` holds a lock for
-//! the length of each compile), and the engine and its meter serve every program compiled
-//! with the same compiler and budget.
+//! One [`Metering`] serves one module (its global indexes are those of that module), so each
+//! module is compiled on an engine of its own; identical modules are compiled once and shared
+//! by the programs that run them (`engine.rs`).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -53,7 +51,7 @@ struct Globals {
     scratch: u32,
 }
 
-/// The middleware: add it to the compiler of an engine that compiles one module at a time.
+/// The middleware: add it to the compiler of a module's engine.
 #[derive(Debug)]
 pub(crate) struct Metering {
     initial: u64,
@@ -77,8 +75,10 @@ impl ModuleMiddleware for Metering {
     }
 
     fn transform_module_info(&self, info: &mut ModuleInfo) -> Result<(), MiddlewareError> {
-        // The module compiled before this one is done: its indexes give way to this one's.
         let mut globals = self.globals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if globals.is_some() {
+            return Err(MiddlewareError::new("plc-meter", "one meter serves one module"));
+        }
         let mut add = |ty: Type, init: GlobalInit, export: Option<&str>| {
             let index = info.globals.push(GlobalType::new(ty, Mutability::Var));
             info.global_initializers.push(init);

@@ -13,9 +13,9 @@ use crate::stats::ProgramStats;
 use crate::supervisor::{Status, Supervisor};
 use crate::transaction::OwnedOutputs;
 
-/// A PLC program: one wasm module (compiled on the engine shared by its compiler and budget,
-/// its store with tunables of its own), its limits, at most one live instance, and what the
-/// controller knows of it.
+/// A PLC program: one wasm module (shared with the programs of the same bytes, compiler and
+/// budget; its store made with tunables of its own), its limits, at most one live instance,
+/// and what the controller knows of it.
 pub struct Program {
     compiled: Compiled,
     live: Option<Live>,

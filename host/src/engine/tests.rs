@@ -1,5 +1,5 @@
-//! The shared engines: one meter serving module after module, each program held to its own
-//! limits, identical modules compiled once.
+//! Compiling: the pool, every module metered in its own globals, identical modules compiled
+//! once and each program held to its own limits.
 
 use super::*;
 use crate::compiled::Compiled;
@@ -39,10 +39,10 @@ fn counter(globals: usize, spins: Option<u32>, out: u32) -> String {
     )
 }
 
-/// Modules with 1 to 8 globals of their own, compiled on one engine from two threads at once:
-/// each meter counts in its own module's globals, so every budget holds and every count is right.
+/// Modules with 1 to 8 globals of their own, compiled from two threads at once: each meter
+/// counts in its own module's globals, so every budget holds and every count is right.
 #[test]
-fn one_engine_meters_module_after_module_each_with_its_own_globals() {
+fn every_module_is_metered_in_its_own_globals() {
     let limits = Limits { cpu_budget: 100_000, ..Limits::default() };
     let compile_all = |first: usize| {
         let limits = limits.clone();
@@ -79,6 +79,10 @@ fn identical_modules_are_compiled_once_and_keep_their_own_limits() {
     assert!(compiled(&small) == compiled(&large), "one module for the same bytes, compiler and budget");
     let other_budget = Limits { cpu_budget: 1234, ..small.clone() };
     assert!(compiled(&small) != compiled(&other_budget), "the budget is compiled in");
+    let other_compiler = Limits { compiler: Compiler::Singlepass, ..small.clone() };
+    assert!(compiled(&small) != compiled(&other_compiler));
+    let other_bytes = grows.replace("(i32.const 1)", "(i32.const 2)");
+    assert!(compile(other_bytes.as_bytes(), &small).unwrap().1 != compiled(&small));
     let mut env = InMemoryEnvironment::new(0, 0);
     let mut capped = Program::new("capped", grows.as_bytes(), small).unwrap();
     let mut roomy = Program::new("roomy", grows.as_bytes(), large).unwrap();
