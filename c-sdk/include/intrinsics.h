@@ -142,6 +142,34 @@ typedef enum wasm_log_level {
     LOG_TRACE = 4,
 } wasm_log_level;
 
+/**
+ * Where a program keeps its copy of the process image: the descriptor that the export
+ * `plc_image` points to. Four little-endian 32-bit words, addresses in the program's memory.
+ *
+ * The host copies `min(inputs_len, the controller's input image)` bytes of inputs and
+ * `min(outputs_len, the controller's output image)` bytes of outputs; bytes past the
+ * controller's image are the program's own. Both ranges must lie inside the program's memory,
+ * else the poll faults.
+ */
+typedef struct wasm_process_image_t {
+    /**
+     * The address of the program's copy of the input image (`%I`).
+     */
+    uint32_t inputs;
+    /**
+     * Its length in bytes.
+     */
+    uint32_t inputs_len;
+    /**
+     * The address of the program's copy of the output image (`%Q`).
+     */
+    uint32_t outputs;
+    /**
+     * Its length in bytes.
+     */
+    uint32_t outputs_len;
+} wasm_process_image_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -250,6 +278,52 @@ WASM_PLC_IMPORT(wasm_variable_write_int) extern int wasm_variable_write_int(cons
  * An addition to ABI v1 (not in the original ten).
  */
 WASM_PLC_IMPORT(wasm_report_error) extern int wasm_report_error(int code);
+
+/**
+ * Resolve a variable name to a handle, written to `handle`: the typed `wasm_handle_read_*`
+ * and `wasm_handle_write_*` then reach the variable without a name. A handle is valid for
+ * the life of the program's instance (a restarted or replaced program resolves again); the
+ * variable need not exist yet, and the same name gives the same handle.
+ *
+ * Returns `WASM_GENERIC_ERROR` for a name as `wasm_variable_read_boolean` refuses it or a
+ * `handle` outside the program's memory, `WASM_VARIABLE_TABLE_FULL` when the instance
+ * holds 4096 handles already. An addition to ABI v1.
+ */
+WASM_PLC_IMPORT(wasm_variable_handle) extern int wasm_variable_handle(const char *name, int name_len, uint32_t *handle);
+
+/**
+ * Read a boolean variable by its handle (`wasm_variable_handle`). Codes as for
+ * `wasm_variable_read_boolean`; `WASM_GENERIC_ERROR` for a handle this instance was not
+ * given. An addition to ABI v1.
+ */
+WASM_PLC_IMPORT(wasm_handle_read_boolean) extern int wasm_handle_read_boolean(uint32_t handle, bool *value);
+
+/**
+ * Read a floating-point variable by its handle. As `wasm_handle_read_boolean`.
+ */
+WASM_PLC_IMPORT(wasm_handle_read_double) extern int wasm_handle_read_double(uint32_t handle, double *value);
+
+/**
+ * Read an integer variable by its handle. As `wasm_handle_read_boolean`.
+ */
+WASM_PLC_IMPORT(wasm_handle_read_int) extern int wasm_handle_read_int(uint32_t handle, int32_t *value);
+
+/**
+ * Write a boolean variable by its handle, creating it on first write. Codes as for
+ * `wasm_variable_write_boolean`; `WASM_GENERIC_ERROR` for a handle this instance was not
+ * given. An addition to ABI v1.
+ */
+WASM_PLC_IMPORT(wasm_handle_write_boolean) extern int wasm_handle_write_boolean(uint32_t handle, bool value);
+
+/**
+ * Write a floating-point variable by its handle. As `wasm_handle_write_boolean`.
+ */
+WASM_PLC_IMPORT(wasm_handle_write_double) extern int wasm_handle_write_double(uint32_t handle, double value);
+
+/**
+ * Write an integer variable by its handle. As `wasm_handle_write_boolean`.
+ */
+WASM_PLC_IMPORT(wasm_handle_write_int) extern int wasm_handle_write_int(uint32_t handle, int32_t value);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -49,7 +49,103 @@ static inline plc_time_t plc_elapsed(plc_time_t earlier, plc_time_t later) {
     return later > earlier ? later - earlier : 0;
 }
 
-/* ---- IO ------------------------------------------------------------------------------------- */
+/* ---- The process image --------------------------------------------------------------------- */
+
+/*
+ * The program's own copy of the process image: IO at memory speed, and IO that cannot fail.
+ * Declare it once, at file scope:
+ *
+ *     PLC_PROCESS_IMAGE(4, 1);   // %IB0..%IB3 and %QB0
+ *
+ * Before each scan the controller copies its inputs and its published outputs in; after a scan
+ * that completes it publishes the output bits the scan changed (two programs setting different
+ * bits of one byte both win; a scan that faults publishes nothing). The accessors below take
+ * constant addresses, checked at compile time against the declared sizes: an address outside
+ * the image does not compile. Addresses known only at run time use the plc_input_* and
+ * plc_set_output_* functions further down, which see the same image.
+ *
+ *     bool start = PLC_IX(0, 0);             // %IX0.0
+ *     uint16_t level = PLC_IN(uint16_t, 2);  // %IW2, little-endian
+ *     PLC_SET_QX(0, 3, start && level < 800); // %QX0.3
+ *
+ * The descriptor `plc_image` (a wasm_process_image_t) is exported by plc-cc
+ * (-Wl,--export-if-defined=plc_image).
+ */
+#define PLC_PROCESS_IMAGE(inputs_len, outputs_len)                                                 \
+    enum { PLC_INPUTS_LEN = (inputs_len), PLC_OUTPUTS_LEN = (outputs_len) };                       \
+    /* One byte more than declared: a C array cannot be empty. */                                  \
+    unsigned char plc_inputs[(inputs_len) + 1];                                                    \
+    unsigned char plc_outputs[(outputs_len) + 1];                                                  \
+    __attribute__((used)) const wasm_process_image_t plc_image = {                                 \
+        (uint32_t)(uintptr_t)plc_inputs, (inputs_len), (uint32_t)(uintptr_t)plc_outputs,          \
+        (outputs_len)}
+
+/* The image's bytes, defined by PLC_PROCESS_IMAGE. */
+extern unsigned char plc_inputs[];
+extern unsigned char plc_outputs[];
+
+/* `width` bytes at `address` lie inside the image of `len` bytes, at compile time; the value
+ * is `address`. */
+#define PLC_IMAGE_CHECK(address, width, len, what)                                                 \
+    __extension__({                                                                                \
+        _Static_assert((address) >= 0 && (address) + (width) <= (len),                             \
+                       what " lies outside the process image PLC_PROCESS_IMAGE declared");         \
+        (uint32_t)(address);                                                                       \
+    })
+#define PLC_BIT_CHECK(bit)                                                                         \
+    __extension__({                                                                                \
+        _Static_assert((bit) >= 0 && (bit) < 8, "a bit number is 0..7");                           \
+        (unsigned)(bit);                                                                           \
+    })
+
+/** Input bit %IXbyte.bit. */
+#define PLC_IX(byte, bit)                                                                          \
+    plc_image_bit(plc_inputs, PLC_IMAGE_CHECK(byte, 1, PLC_INPUTS_LEN, "the input"), PLC_BIT_CHECK(bit))
+/** Output bit %QXbyte.bit as it will be published: the last published value or this scan's. */
+#define PLC_QX(byte, bit)                                                                          \
+    plc_image_bit(plc_outputs, PLC_IMAGE_CHECK(byte, 1, PLC_OUTPUTS_LEN, "the output"), PLC_BIT_CHECK(bit))
+/** Sets output bit %QXbyte.bit to `value`, leaving the other bits of the byte as they are. */
+#define PLC_SET_QX(byte, bit, value)                                                               \
+    plc_image_set_bit(PLC_IMAGE_CHECK(byte, 1, PLC_OUTPUTS_LEN, "the output"), PLC_BIT_CHECK(bit), (value))
+/** Inverts output bit %QXbyte.bit. */
+#define PLC_TOGGLE_QX(byte, bit) PLC_SET_QX(byte, bit, !PLC_QX(byte, bit))
+/** The input of `type` (uint8_t, int8_t, uint16_t, int16_t, uint32_t, int32_t, float) at byte
+ * `address`: PLC_IN(uint16_t, 2) is %IW2. */
+#define PLC_IN(type, address)                                                                      \
+    __extension__({                                                                                \
+        type plc_value_;                                                                           \
+        __builtin_memcpy(&plc_value_,                                                              \
+                         plc_inputs + PLC_IMAGE_CHECK(address, sizeof(type), PLC_INPUTS_LEN, "the input"), \
+                         sizeof(type));                                                            \
+        plc_value_;                                                                                \
+    })
+/** The output of `type` at byte `address`, as it will be published. */
+#define PLC_OUT(type, address)                                                                     \
+    __extension__({                                                                                \
+        type plc_value_;                                                                           \
+        __builtin_memcpy(&plc_value_,                                                              \
+                         plc_outputs + PLC_IMAGE_CHECK(address, sizeof(type), PLC_OUTPUTS_LEN, "the output"), \
+                         sizeof(type));                                                            \
+        plc_value_;                                                                                \
+    })
+/** Sets the output of `type` at byte `address` to `value`. */
+#define PLC_SET_OUT(type, address, value)                                                          \
+    do {                                                                                           \
+        type plc_value_ = (value);                                                                 \
+        __builtin_memcpy(plc_outputs + PLC_IMAGE_CHECK(address, sizeof(type), PLC_OUTPUTS_LEN, "the output"), \
+                         &plc_value_, sizeof(type));                                               \
+    } while (0)
+
+static inline bool plc_image_bit(const unsigned char *image, uint32_t byte, unsigned bit) {
+    return (image[byte] >> bit) & 1u;
+}
+
+static inline void plc_image_set_bit(uint32_t byte, unsigned bit, bool value) {
+    unsigned char mask = (unsigned char)(1u << bit);
+    plc_outputs[byte] = value ? (unsigned char)(plc_outputs[byte] | mask) : (unsigned char)(plc_outputs[byte] & ~mask);
+}
+
+/* ---- IO by an address known at run time ------------------------------------------------------ */
 
 /** Reads bit `bit` (0..7) of input byte `byte` (%IXbyte.bit). */
 static inline int plc_input_bit(uint32_t byte, unsigned bit, bool *value) {
@@ -129,6 +225,52 @@ PLC_TYPED_IO(f32, float)
 PLC_VARIABLE(bool, bool, boolean)
 PLC_VARIABLE(int, int32_t, int)
 PLC_VARIABLE(double, double, double)
+
+/*
+ * Variables by handle: the name is resolved once (wasm_variable_handle), then every access
+ * goes without it, as cheap as an IO call. Declare one per variable, at file scope:
+ *
+ *     static plc_var_t setpoint = PLC_VAR("setpoint");
+ *     double sp = plc_double_or(&setpoint, 100.0);
+ *     PLC_TRY(plc_set_double(&setpoint, sp + 1.0));
+ *
+ * If the controller refuses a handle, the access falls back to the name.
+ */
+typedef struct {
+    const char *name;
+    /* 0: not resolved yet; 1: use the name; else the handle + 2. */
+    uint32_t slot;
+} plc_var_t;
+
+#define PLC_VAR(name) {(name), 0}
+
+/* The handle of `v`, resolved on first use; false to use the name. */
+static inline bool plc_var_handle(plc_var_t *v, uint32_t *handle) {
+    if (v->slot == 0) {
+        uint32_t h = 0;
+        v->slot = wasm_variable_handle(v->name, wasm_plc_strlen(v->name), &h) == WASM_SUCCESS ? h + 2 : 1;
+    }
+    *handle = v->slot - 2;
+    return v->slot >= 2;
+}
+
+#define PLC_HANDLE_VARIABLE(suffix, type, kind)                                                    \
+    static inline int plc_get_##suffix(plc_var_t *v, type *value) {                                \
+        uint32_t h;                                                                                \
+        return plc_var_handle(v, &h) ? wasm_handle_read_##kind(h, value) : plc_var_get_##suffix(v->name, value); \
+    }                                                                                              \
+    static inline int plc_set_##suffix(plc_var_t *v, type value) {                                 \
+        uint32_t h;                                                                                \
+        return plc_var_handle(v, &h) ? wasm_handle_write_##kind(h, value) : plc_var_set_##suffix(v->name, value); \
+    }                                                                                              \
+    static inline type plc_##suffix##_or(plc_var_t *v, type fallback) {                            \
+        type value = fallback;                                                                     \
+        return plc_get_##suffix(v, &value) == WASM_SUCCESS ? value : fallback;                     \
+    }
+
+PLC_HANDLE_VARIABLE(bool, bool, boolean)
+PLC_HANDLE_VARIABLE(int, int32_t, int)
+PLC_HANDLE_VARIABLE(double, double, double)
 
 /* ---- Logging -------------------------------------------------------------------------------- */
 

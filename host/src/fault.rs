@@ -26,6 +26,9 @@ pub enum FaultKind {
     /// `init` is a [`Trap`](Self::Trap) or [`CpuBudget`](Self::CpuBudget) fault that names
     /// the function.
     Instantiation,
+    /// The program's process image (its `plc_image` descriptor, or a range it gives) lies
+    /// outside its memory: checked before every poll.
+    ProcessImage,
     /// Any other error from the runtime.
     Other,
 }
@@ -42,6 +45,7 @@ impl fmt::Display for FaultKind {
             FaultKind::CpuBudget => f.write_str("CPU budget exhausted"),
             FaultKind::MemoryLimit => f.write_str("memory limit exceeded"),
             FaultKind::Instantiation => f.write_str("instantiation failed"),
+            FaultKind::ProcessImage => f.write_str("bad process image"),
             FaultKind::Other => f.write_str("runtime error"),
         }
     }

@@ -4,11 +4,12 @@
 use std::sync::atomic::Ordering;
 
 use plc_abi as abi;
-use wasmer::{Extern, FunctionEnv, Global, Instance, InstantiationError, Store, TypedFunction, Value};
+use wasmer::{Extern, FunctionEnv, Global, Instance, InstantiationError, Memory, Store, TypedFunction, Value};
 
 use crate::compiled::Compiled;
 use crate::environment::Environment;
 use crate::fault::{classify, memory_message, Fault, FaultKind};
+use crate::image::MemoryImage;
 use crate::intrinsics::{self, GuestState};
 use crate::lend::Lent;
 use crate::limits::Limits;
@@ -49,6 +50,8 @@ pub(crate) struct Live {
     poll: TypedFunction<(), ()>,
     /// `_initialize` and `init` (those exported), until the first poll has called them.
     init: Vec<(&'static str, TypedFunction<(), ()>)>,
+    /// The program's memory and its copy of the process image, if it exports `plc_image`.
+    image: Option<(Memory, MemoryImage)>,
 }
 
 impl Live {
@@ -72,6 +75,14 @@ impl Live {
                 _ => None,
             })
         });
+        let descriptor = instance.exports.get_global(abi::PROCESS_IMAGE_EXPORT).ok().map(|g| g.get(&mut store));
+        let image = match (descriptor, &memory) {
+            (None, _) => None,
+            (Some(Value::I32(at)), Some(memory)) => Some((memory.clone(), MemoryImage::new(at as u32))),
+            (Some(_), _) => {
+                return Err(Fault::new(FaultKind::ProcessImage, format!("`{}` must be an i32 global with a memory", abi::PROCESS_IMAGE_EXPORT)))
+            }
+        };
         state.as_mut(&mut store).memory = memory;
         let poll = instance
             .exports
@@ -100,7 +111,7 @@ impl Live {
                 }
             }
         }
-        Ok(Live { store, state, meter, poll, init })
+        Ok(Live { store, state, meter, poll, init, image })
     }
 
     /// One poll: `_initialize` and `init` first on a new instance, then `poll` on a full
@@ -111,7 +122,12 @@ impl Live {
         let limits = &compiled.limits;
         self.state.as_mut(&mut self.store).tx.begin(env);
         compiled.memory_exceeded.store(false, Ordering::Relaxed);
-        let Live { store, state, meter, poll, init } = self;
+        let Live { store, state, meter, poll, init, image } = self;
+        if let Some((memory, image)) = image {
+            // The program's own image: the inputs and the published outputs, copied in.
+            let placed = image.copy_in(&memory.view(store), env, &compiled.name)?;
+            state.as_mut(store).tx.image = Some(placed);
+        }
         let calls = |store: &mut Store| {
             for (name, init) in std::mem::take(init) {
                 // On what the start function and `plc_abi_version` left of the first budget.
@@ -122,6 +138,17 @@ impl Live {
         };
         let outcome = Lent::during(store, |store| &mut state.as_mut(store).lent, env, calls);
 
+        // The output bits the program changed in its image, staged with its other writes.
+        let outcome = match (outcome, image) {
+            (Ok(()), Some((memory, image))) => {
+                // `stage_changes` needs the staging of the transaction and the view at once.
+                let mut outputs = std::mem::take(&mut state.as_mut(store).tx.outputs);
+                let staged = image.stage_changes(&memory.view(store), &mut outputs);
+                state.as_mut(store).tx.outputs = outputs;
+                staged
+            }
+            (outcome, _) => outcome,
+        };
         let tx = &mut state.as_mut(store).tx;
         match outcome {
             Ok(()) => tx.commit(env, owned),

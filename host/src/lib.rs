@@ -43,6 +43,7 @@ mod controller;
 mod engine;
 mod environment;
 mod fault;
+mod image;
 pub mod forces;
 mod instance;
 mod intrinsics;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::environment::{EnvError, Environment, Value, VariableRoom};
+use crate::image::Placed;
 
 /// The output bits a program has changed: what goes to 0 when it faults under
 /// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero). A mask per byte of the image.
@@ -71,6 +72,14 @@ impl StagedOutputs {
         &mut self.bytes[address..end]
     }
 
+    /// Stages the bits `changed` of output byte `address` with their values in `new`.
+    pub(crate) fn write_bits(&mut self, address: usize, new: u8, changed: u8) {
+        let (Some(byte), Some(mask)) = (self.bytes.get_mut(address), self.mask.get_mut(address)) else { return };
+        *byte = (*byte & !changed) | (new & changed);
+        *mask |= changed;
+        self.dirty = Some(self.dirty.map_or((address, address + 1), |(s, e)| (s.min(address), e.max(address + 1))));
+    }
+
     /// The bits that laying the staged bits over `published` (the published bytes from
     /// `address` on) changes, without a copy: the staged bits that differ.
     fn changes<'a>(&'a self, address: usize, published: &'a [u8]) -> impl ExactSizeIterator<Item = u8> + 'a {
@@ -94,6 +103,9 @@ pub(crate) struct Transaction {
     /// The clock at the start of the poll.
     pub(crate) now: Result<Duration, EnvError>,
     pub(crate) outputs: StagedOutputs,
+    /// Where the program's own copy of the image lies this poll, if it has one: the truth of
+    /// the outputs it covers, for the intrinsics too.
+    pub(crate) image: Option<Placed>,
     pub(crate) variables: HashMap<String, Value>,
     /// The room the variable table had when this poll first created a variable, less what
     /// the poll has created since.
@@ -109,6 +121,41 @@ pub(crate) struct Transaction {
     pub(crate) copied: usize,
     /// Errors the program reported (`wasm_report_error`) since they were last taken.
     pub(crate) errors: u64,
+    /// The variable names this instance resolved to handles: kept for its life, not per poll.
+    pub(crate) handles: Handles,
+}
+
+/// The variable names an instance resolved with `wasm_variable_handle`, by handle.
+#[derive(Debug, Default)]
+pub(crate) struct Handles {
+    names: Vec<Arc<str>>,
+    by_name: HashMap<Arc<str>, u32>,
+}
+
+impl Handles {
+    /// The most handles one instance may hold: as many as the variable table's default size.
+    pub(crate) const MAX: usize = 4096;
+
+    /// The handle of `name`, a new one for a new name; `None` when the instance holds
+    /// [`Handles::MAX`] already.
+    pub(crate) fn resolve(&mut self, name: &str) -> Option<u32> {
+        if let Some(&handle) = self.by_name.get(name) {
+            return Some(handle);
+        }
+        if self.names.len() >= Self::MAX {
+            return None;
+        }
+        let handle = self.names.len() as u32;
+        let name: Arc<str> = name.into();
+        self.names.push(name.clone());
+        self.by_name.insert(name, handle);
+        Some(handle)
+    }
+
+    /// The name a handle stands for.
+    pub(crate) fn name(&self, handle: i32) -> Option<&str> {
+        self.names.get(handle as u32 as usize).map(|name| &**name)
+    }
 }
 
 impl Transaction {
@@ -117,6 +164,7 @@ impl Transaction {
             program,
             now: Err(EnvError::Other("no poll is running".into())),
             outputs: StagedOutputs::default(),
+            image: None,
             variables: HashMap::new(),
             room: None,
             told_full: false,
@@ -126,6 +174,7 @@ impl Transaction {
             scratch: Vec::new(),
             copied: 0,
             errors: 0,
+            handles: Handles::default(),
         }
     }
 

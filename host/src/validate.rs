@@ -96,6 +96,15 @@ pub fn validate(module: &Module, limits: &Limits) -> Vec<Problem> {
         None => {}
     }
 
+    match module.exports().find(|e| e.name() == abi::PROCESS_IMAGE_EXPORT).map(|e| e.ty().clone()) {
+        Some(ExternType::Global(ty)) if ty.ty == Type::I32 && ty.mutability == wasmer::Mutability::Const => {}
+        Some(_) => problem(format!(
+            "export `{}` must be an immutable i32 global (a data symbol: the address of the process image's descriptor)",
+            abi::PROCESS_IMAGE_EXPORT
+        )),
+        None => {}
+    }
+
     let memories: Vec<_> = module
         .exports()
         .filter_map(|e| match e.ty() {

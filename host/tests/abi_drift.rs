@@ -160,3 +160,45 @@ fn both_twins_declare_the_same_retained_variable() {
         assert_eq!(load(name, &wasm).retained(), [Declared { name: "count".into(), kind: Kind::Int }], "{name}");
     }
 }
+
+/// The process image's descriptor as each SDK lays it out: `plc_image` is an immutable i32
+/// global whose value is the address of a `wasm_process_image_t` of `plc_abi` (16 bytes), with
+/// the declared lengths and two ranges inside the memory that do not overlap.
+fn descriptor_of(wasm: &[u8]) -> abi::wasm_process_image_t {
+    use wasmer::{Extern, Function, Imports, Instance, Mutability, Store, Value as WasmValue};
+    let mut store = Store::default();
+    let module = Module::new(&store, wasm).unwrap();
+    let export = module.exports().find(|e| e.name() == abi::PROCESS_IMAGE_EXPORT).expect("plc_image is exported");
+    match export.ty() {
+        ExternType::Global(g) => assert_eq!((g.ty, g.mutability), (Type::I32, Mutability::Const)),
+        other => panic!("plc_image is {other:?}"),
+    }
+    // Instantiated without a host: every import answers zeros (nothing is called).
+    let mut imports = Imports::new();
+    for import in module.imports() {
+        if let ExternType::Function(ty) = import.ty() {
+            let results: Vec<_> = ty.results().iter().map(|_| WasmValue::I32(0)).collect();
+            let f = Function::new(&mut store, ty, move |_| Ok(results.clone()));
+            imports.define(import.module(), import.name(), Extern::Function(f));
+        }
+    }
+    let instance = Instance::new(&mut store, &module, &imports).unwrap();
+    let WasmValue::I32(at) = instance.exports.get_global(abi::PROCESS_IMAGE_EXPORT).unwrap().get(&mut store) else { panic!() };
+    let memory = instance.exports.get_memory(abi::MEMORY_EXPORT).unwrap();
+    let mut raw = [0u8; abi::wasm_process_image_t::SIZE];
+    memory.view(&store).read(at as u32 as u64, &mut raw).unwrap();
+    let d = abi::wasm_process_image_t::from_le_bytes(raw);
+    let size = memory.view(&store).data_size();
+    let (i, o) = (u64::from(d.inputs)..u64::from(d.inputs + d.inputs_len), u64::from(d.outputs)..u64::from(d.outputs + d.outputs_len));
+    assert!(i.end <= size && o.end <= size, "{d:?} in {size} bytes");
+    assert!(i.end <= o.start || o.end <= i.start, "the ranges overlap: {d:?}");
+    d
+}
+
+#[test]
+fn the_rust_and_c_sdks_lay_out_the_process_image_of_the_abi() {
+    let rust = descriptor_of(&rust_guest("guest-blocks"));
+    let c = descriptor_of(&c_test_guest("blocks"));
+    assert_eq!((rust.inputs_len, rust.outputs_len), (1, 11));
+    assert_eq!((c.inputs_len, c.outputs_len), (1, 11));
+}

@@ -43,17 +43,40 @@ fn a_panic_is_logged_and_faults_only_its_program() {
     assert!(!fault.backtrace.is_empty(), "wasmer gives a guest backtrace: {fault}");
 }
 
+/// With the `panic-fmt` feature of plc-sdk, a panic's formatted message is logged in full.
 #[test]
 fn the_panic_message_reaches_the_log_with_file_and_line() {
-    let mut program = Program::new("faulty", &rust_guest("guest-faults"), test_limits()).unwrap();
+    let wasm = rust_guest_with("guest-faults", "plc-sdk/panic-fmt");
+    let mut program = Program::new("faulty", &wasm, test_limits()).unwrap();
     let mut env = env(1, 1);
     env.inputs[0] = 1;
     program.poll(&mut env).unwrap_err();
     let record = env.logs.back().cloned().expect("the panic was logged");
     assert_eq!(record.level, log::Level::Error);
-    assert!(record.message.contains("boom at scan 1"), "{}", record.message);
+    assert_eq!(record.message, "panicked: boom at scan 1");
     assert!(record.file.ends_with("lib.rs"), "{}", record.file);
     assert!(record.line > 0);
+}
+
+/// Without the `panic-fmt` feature a plain-string panic is logged whole, and one with
+/// arguments says where it happened and how to see its message.
+#[test]
+fn a_panic_without_formatting_still_says_what_and_where() {
+    let mut program = Program::new("copy", &rust_guest("guest-result"), test_limits()).unwrap();
+    let mut env = env(1, 2);
+    env.inputs[0] = 255; // `panic!("asked to fault")`
+    program.poll(&mut env).unwrap_err();
+    let record = env.logs.back().cloned().expect("the panic was logged");
+    assert_eq!(record.message, "panicked: asked to fault");
+    assert!(record.file.ends_with("lib.rs") && record.line > 0, "{record:?}");
+
+    let mut program = Program::new("faulty", &rust_guest("guest-faults"), test_limits()).unwrap();
+    let mut env = support::env(1, 1);
+    env.inputs[0] = 1; // `panic!("boom at scan {}", scans)`
+    program.poll(&mut env).unwrap_err();
+    let record = env.logs.back().cloned().expect("the panic was logged");
+    assert_eq!(record.message, "panicked (the message has arguments: build plc-sdk with the `panic-fmt` feature to see it)");
+    assert!(record.file.ends_with("lib.rs") && record.line > 0, "{record:?}");
 }
 
 #[test]

@@ -76,6 +76,19 @@ fn wild_pointers_and_negative_lengths_get_generic_error_from_every_intrinsic() {
         ("wasm_variable_write_int", &["call $wasm_variable_write_int ({WILD}) (i32.const 1) (i32.const 1)", "call $wasm_variable_write_int (i32.const 100) (i32.const -1) (i32.const 1)"]),
         // No pointer to get wrong: reporting "error" 0, which is success, is the bad argument.
         ("wasm_report_error", &["call $wasm_report_error (i32.const 0)"]),
+        ("wasm_variable_handle", &[
+            "call $wasm_variable_handle ({WILD}) (i32.const 1) (i32.const 8)",
+            "call $wasm_variable_handle (i32.const 100) (i32.const -1) (i32.const 8)",
+            "call $wasm_variable_handle (i32.const 110) (i32.const 2) (i32.const 8)",
+            "call $wasm_variable_handle (i32.const 100) (i32.const 1) ({WILD})",
+        ]),
+        // A handle this instance was never given.
+        ("wasm_handle_read_boolean", &["call $wasm_handle_read_boolean (i32.const 0) (i32.const 8)", "call $wasm_handle_read_boolean ({WILD}) (i32.const 8)"]),
+        ("wasm_handle_read_double", &["call $wasm_handle_read_double (i32.const 7) (i32.const 8)"]),
+        ("wasm_handle_read_int", &["call $wasm_handle_read_int (i32.const -1) (i32.const 8)"]),
+        ("wasm_handle_write_boolean", &["call $wasm_handle_write_boolean (i32.const 0) (i32.const 1)"]),
+        ("wasm_handle_write_double", &["call $wasm_handle_write_double (i32.const 1) (f64.const 1)"]),
+        ("wasm_handle_write_int", &["call $wasm_handle_write_int (i32.const 2) (i32.const 1)"]),
     ];
     for intrinsic in abi::INTRINSICS {
         assert!(calls.iter().any(|(n, _)| *n == intrinsic.name), "add wild-pointer calls for {}", intrinsic.name);
@@ -88,6 +101,36 @@ fn wild_pointers_and_negative_lengths_get_generic_error_from_every_intrinsic() {
             assert_eq!(env.variables.len(), 1, "{call} created a variable");
         }
     }
+}
+
+/// A handle reaches the variable its name does, with the same type checks; the same name gives
+/// the same handle; a handle's read with a wild value pointer gets WASM_GENERIC_ERROR.
+#[test]
+fn a_variable_handle_reads_and_writes_what_its_name_does() {
+    // Handle of "x" (at 100) into 8, again into 12; read x by handle into 16; write int 9 by
+    // handle; read it as a double (bad type) into 24; output 0..4 = codes, 4 = same handle?
+    let wat = r#"(module
+        (import "env" "wasm_variable_handle" (func $handle (param i32 i32 i32) (result i32)))
+        (import "env" "wasm_handle_read_int" (func $read (param i32 i32) (result i32)))
+        (import "env" "wasm_handle_write_int" (func $write (param i32 i32) (result i32)))
+        (import "env" "wasm_handle_read_double" (func $read_d (param i32 i32) (result i32)))
+        (import "env" "wasm_write_output" (func $out (param i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 100) "x")
+        (func (export "poll")
+            (i32.store8 (i32.const 0) (call $handle (i32.const 100) (i32.const 1) (i32.const 8)))
+            (drop (call $handle (i32.const 100) (i32.const 1) (i32.const 12)))
+            (i32.store8 (i32.const 1) (call $read (i32.load (i32.const 8)) (i32.const 16)))
+            (i32.store8 (i32.const 2) (call $write (i32.load (i32.const 8)) (i32.add (i32.load (i32.const 16)) (i32.const 4))))
+            (i32.store8 (i32.const 3) (call $read_d (i32.load (i32.const 8)) (i32.const 24)))
+            (i32.store8 (i32.const 4) (i32.eq (i32.load (i32.const 8)) (i32.load (i32.const 12))))
+            (drop (call $out (i32.const 0) (i32.const 0) (i32.const 5)))))"#;
+    let mut program = load("handles", wat.as_bytes());
+    let mut world = env(0, 5);
+    world.variables.insert("x".into(), Value::Int(5));
+    program.poll(&mut world).unwrap();
+    assert_eq!(world.outputs, [0, 0, 0, WASM_BAD_VARIABLE_TYPE as u8, 1]);
+    assert_eq!(world.variables["x"], Value::Int(9));
 }
 
 #[test]
@@ -186,16 +229,7 @@ fn the_clock_is_written_as_seconds_and_nanoseconds() {
 /// Two instances of one Rust program, each owning one bit of output byte 0.
 #[test]
 fn setting_a_bit_never_clobbers_the_other_bits_of_its_byte() {
-    let wasm = rust_guest("guest-bits");
-    let (mut a, mut b) = (load("a", &wasm), load("b", &wasm));
-    let mut env = env(1, 1);
-    env.outputs[0] = 0b1111_0000; // bits nobody owns keep their values
-    for input in [0b01u8, 0b11, 0b10, 0b00, 0b11, 0b1101] {
-        env.inputs[0] = input;
-        a.poll(&mut env).unwrap();
-        b.poll(&mut env).unwrap();
-        assert_eq!(env.outputs[0], 0b1111_0000 | (input & 0b11), "input {input:#b}");
-    }
+    let env = two_instances_own_a_bit_each(&rust_guest("guest-bits"), 1, |_| {});
     assert_eq!(env.variables["bits.next"], Value::Int(2));
 }
 

@@ -5,7 +5,7 @@ use core::fmt;
 use crate::abi::wasm_result_t;
 
 /// Why a call to the controller failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
     /// `WASM_GENERIC_ERROR`: an unspecified error (a bad pointer or name, a log budget spent).
@@ -72,6 +72,44 @@ impl fmt::Display for Error {
     }
 }
 
+/// Written without `core::fmt`'s machinery (no `write!`): an `unwrap()` of a `Result` with
+/// this error links this impl, and a program should not pay kilobytes of formatting for it.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Error::Generic => "Generic",
+            Error::AddressOutOfBounds => "AddressOutOfBounds",
+            Error::UnknownVariable => "UnknownVariable",
+            Error::BadVariableType => "BadVariableType",
+            Error::VariableTableFull => "VariableTableFull",
+            Error::Unknown(code) => {
+                f.write_str("Unknown(")?;
+                write_decimal(f, *code)?;
+                return f.write_str(")");
+            }
+        };
+        f.write_str(name)
+    }
+}
+
+/// `value` in decimal, digit by digit.
+fn write_decimal(f: &mut fmt::Formatter<'_>, value: i32) -> fmt::Result {
+    use fmt::Write;
+    if value < 0 {
+        f.write_char('-')?;
+    }
+    let magnitude = value.unsigned_abs();
+    let mut divisor = 1_000_000_000u32;
+    while divisor > 1 && magnitude / divisor == 0 {
+        divisor /= 10;
+    }
+    while divisor > 0 {
+        f.write_char(char::from(b'0' + (magnitude / divisor % 10) as u8))?;
+        divisor /= 10;
+    }
+    Ok(())
+}
+
 impl core::error::Error for Error {}
 
 #[cfg(test)]
@@ -89,5 +127,16 @@ mod tests {
         }
         assert_eq!(check(77), Err(Error::Unknown(77)));
         assert_eq!(Error::Unknown(77).code(), 77);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn debug_is_the_variant() {
+        extern crate std;
+        use std::format;
+        assert_eq!(format!("{:?}", Error::BadVariableType), "BadVariableType");
+        for code in [0, 7, 10, -1, 1_000_000_000, i32::MIN, i32::MAX] {
+            assert_eq!(format!("{:?}", Error::Unknown(code)), format!("Unknown({code})"));
+        }
     }
 }

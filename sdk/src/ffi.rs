@@ -238,3 +238,215 @@ pub(crate) fn report_error(error: Error) -> Result<(), Error> {
     // SAFETY: no pointer crosses; every code is a valid argument.
     check(unsafe { wasm_report_error(error.code()) })
 }
+
+#[cfg_attr(all(target_arch = "wasm32", not(test)), link(wasm_import_module = "env"))]
+extern "C" {
+    /// Resolve a variable name to a handle, written to `handle`: the typed `wasm_handle_read_*`
+    /// and `wasm_handle_write_*` then reach the variable without a name. A handle is valid for
+    /// the life of the program's instance (a restarted or replaced program resolves again); the
+    /// variable need not exist yet, and the same name gives the same handle.
+    ///
+    /// Returns `WASM_GENERIC_ERROR` for a name as `wasm_variable_read_boolean` refuses it or a
+    /// `handle` outside the program's memory, `WASM_VARIABLE_TABLE_FULL` when the instance
+    /// holds 4096 handles already. An addition to ABI v1.
+    pub fn wasm_variable_handle(name: *const c_char, name_len: c_int, handle: *mut u32) -> c_int;
+}
+
+/// The handle of the variable `name`.
+pub(crate) fn variable_handle(name: &str) -> Result<u32, Error> {
+    let name_len = len(name.len())?;
+    let mut handle = 0u32;
+    // SAFETY: `name` is a live str of `name_len` bytes; `handle` a live, aligned u32.
+    check(unsafe { wasm_variable_handle(name.as_ptr().cast(), name_len, &mut handle) })?;
+    Ok(handle)
+}
+
+#[cfg_attr(all(target_arch = "wasm32", not(test)), link(wasm_import_module = "env"))]
+extern "C" {
+    /// Read a boolean variable by its handle (`wasm_variable_handle`). Codes as for
+    /// `wasm_variable_read_boolean`; `WASM_GENERIC_ERROR` for a handle this instance was not
+    /// given. An addition to ABI v1.
+    pub fn wasm_handle_read_boolean(handle: u32, value: *mut bool) -> c_int;
+    /// Read a floating-point variable by its handle. As `wasm_handle_read_boolean`.
+    pub fn wasm_handle_read_double(handle: u32, value: *mut f64) -> c_int;
+    /// Read an integer variable by its handle. As `wasm_handle_read_boolean`.
+    pub fn wasm_handle_read_int(handle: u32, value: *mut i32) -> c_int;
+}
+
+pub(crate) fn handle_read_bool(handle: u32) -> Result<bool, Error> {
+    // Received as a byte, as in `variable_read_bool`.
+    let mut raw = 0u8;
+    // SAFETY: `raw` is a live byte the host may write during the call, read back as a `u8`.
+    check(unsafe { wasm_handle_read_boolean(handle, (&mut raw as *mut u8).cast()) })?;
+    Ok(raw != 0)
+}
+
+pub(crate) fn handle_read_f64(handle: u32) -> Result<f64, Error> {
+    let mut value = 0f64;
+    // SAFETY: `value` is a live, aligned f64 the host may write during the call.
+    check(unsafe { wasm_handle_read_double(handle, &mut value) })?;
+    Ok(value)
+}
+
+pub(crate) fn handle_read_i32(handle: u32) -> Result<i32, Error> {
+    let mut value = 0i32;
+    // SAFETY: `value` is a live, aligned i32 the host may write during the call.
+    check(unsafe { wasm_handle_read_int(handle, &mut value) })?;
+    Ok(value)
+}
+
+#[cfg_attr(all(target_arch = "wasm32", not(test)), link(wasm_import_module = "env"))]
+extern "C" {
+    /// Write a boolean variable by its handle, creating it on first write. Codes as for
+    /// `wasm_variable_write_boolean`; `WASM_GENERIC_ERROR` for a handle this instance was not
+    /// given. An addition to ABI v1.
+    pub fn wasm_handle_write_boolean(handle: u32, value: bool) -> c_int;
+    /// Write a floating-point variable by its handle. As `wasm_handle_write_boolean`.
+    pub fn wasm_handle_write_double(handle: u32, value: f64) -> c_int;
+    /// Write an integer variable by its handle. As `wasm_handle_write_boolean`.
+    pub fn wasm_handle_write_int(handle: u32, value: i32) -> c_int;
+}
+
+pub(crate) fn handle_write_bool(handle: u32, value: bool) -> Result<(), Error> {
+    // SAFETY: no pointer crosses; every handle is a valid argument (the host checks it).
+    check(unsafe { wasm_handle_write_boolean(handle, value) })
+}
+
+pub(crate) fn handle_write_f64(handle: u32, value: f64) -> Result<(), Error> {
+    // SAFETY: as for `handle_write_bool`.
+    check(unsafe { wasm_handle_write_double(handle, value) })
+}
+
+pub(crate) fn handle_write_i32(handle: u32, value: i32) -> Result<(), Error> {
+    // SAFETY: as for `handle_write_bool`.
+    check(unsafe { wasm_handle_write_int(handle, value) })
+}
+
+/// Bytes of the program's process image in its own memory: the host (or the simulator) writes
+/// them before each poll and reads the outputs back after it. Held in a
+/// [`ProcessImage`](crate::image::ProcessImage).
+pub struct ImageBytes<const N: usize>(core::cell::UnsafeCell<[u8; N]>);
+
+// SAFETY: on wasm32 a program has one thread (`program.rs` refuses the `atomics` feature); in
+// native tests the simulator runs every scan of an image under one process-wide lock, and the
+// bytes are only reached through `ImageAddress`es, during a scan.
+unsafe impl<const N: usize> Sync for ImageBytes<N> {}
+
+impl<const N: usize> ImageBytes<N> {
+    /// `N` zero bytes.
+    pub(crate) const fn new() -> Self {
+        ImageBytes(core::cell::UnsafeCell::new([0; N]))
+    }
+
+    /// The address of bytes `index..index + width`.
+    ///
+    /// # Panics
+    /// When they do not lie inside the `N` bytes: at compile time in a `const`.
+    pub(crate) const fn at(&'static self, index: usize, width: usize) -> ImageAddress {
+        assert!(index < N && width <= N - index, "the address lies outside the process image the program declared");
+        ImageAddress(self.0.get().cast::<u8>().wrapping_add(index))
+    }
+
+    /// The address of the first byte (for the descriptor the host reads).
+    pub(crate) const fn first(&'static self) -> *const u8 {
+        self.0.get().cast::<u8>().cast_const()
+    }
+}
+
+/// The address of bytes of a `'static` [`ImageBytes`], inside it by construction
+/// ([`ImageBytes::at`] checks the width the handle will access). Only raw pointers reach the
+/// image: no Rust reference to it is ever held, so the host's writes between polls and the
+/// intrinsics' writes during one are never hidden from the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ImageAddress(*mut u8);
+
+// SAFETY: as for `ImageBytes`: one thread on wasm32, one lock around scans natively.
+unsafe impl Send for ImageAddress {}
+// SAFETY: as above.
+unsafe impl Sync for ImageAddress {}
+
+impl ImageAddress {
+    /// Reads `N` bytes (`N` at most the width the address was made for).
+    #[inline(always)]
+    pub(crate) fn load<const W: usize>(self, len: usize) -> [u8; W] {
+        let mut bytes = [0u8; W];
+        debug_assert!(len <= W);
+        // SAFETY: `ImageBytes::at` checked that `len` (the handle's width, at most `W`) bytes
+        // from here lie inside a live `'static` image; wasm32 and the simulator's lock rule
+        // out a concurrent write; the image is plain bytes, any value is valid.
+        unsafe { core::ptr::copy_nonoverlapping(self.0.cast_const(), bytes.as_mut_ptr(), len.min(W)) };
+        bytes
+    }
+
+    /// Writes the first `len` bytes of `bytes` (at most the width the address was made for).
+    #[inline(always)]
+    pub(crate) fn store<const W: usize>(self, bytes: [u8; W], len: usize) {
+        // SAFETY: as for `load`: inside the image, no concurrent access, plain bytes.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.0, len.min(W)) };
+    }
+}
+
+/// The descriptor a program exports as `plc_image` (`wasm_process_image_t` with the
+/// addresses as pointers, which a `static` can hold; on wasm32 it has the same layout).
+#[repr(C)]
+#[derive(Debug)]
+pub struct ImageDescriptor {
+    inputs: *const u8,
+    inputs_len: u32,
+    outputs: *const u8,
+    outputs_len: u32,
+}
+
+// SAFETY: the descriptor is immutable; the pointers in it are only read by the host (and by
+// the simulator, under its lock).
+unsafe impl Sync for ImageDescriptor {}
+
+#[cfg(target_arch = "wasm32")]
+const _: () = assert!(core::mem::size_of::<ImageDescriptor>() == crate::abi::wasm_process_image_t::SIZE);
+
+impl ImageDescriptor {
+    pub(crate) const fn new<const I: usize, const O: usize>(inputs: &'static ImageBytes<I>, outputs: &'static ImageBytes<O>) -> Self {
+        assert!(I <= u32::MAX as usize && O <= u32::MAX as usize, "a process image has at most 4 GiB");
+        ImageDescriptor { inputs: inputs.first(), inputs_len: I as u32, outputs: outputs.first(), outputs_len: O as u32 }
+    }
+
+    /// The program's input bytes, for the simulator.
+    #[cfg(not(all(target_arch = "wasm32", not(test))))]
+    pub(crate) fn inputs(&self) -> ImageRange {
+        ImageRange(self.inputs.cast_mut(), self.inputs_len as usize)
+    }
+
+    /// The program's output bytes, for the simulator.
+    #[cfg(not(all(target_arch = "wasm32", not(test))))]
+    pub(crate) fn outputs(&self) -> ImageRange {
+        ImageRange(self.outputs.cast_mut(), self.outputs_len as usize)
+    }
+}
+
+/// A whole image of a descriptor, as the simulator copies it.
+#[cfg(not(all(target_arch = "wasm32", not(test))))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ImageRange(*mut u8, usize);
+
+#[cfg(not(all(target_arch = "wasm32", not(test))))]
+impl ImageRange {
+    /// Its length.
+    pub(crate) fn len(self) -> usize {
+        self.1
+    }
+
+    /// Copies `from` into its first bytes (at most its length).
+    pub(crate) fn write(self, at: usize, from: &[u8]) {
+        let len = from.len().min(self.1.saturating_sub(at));
+        // SAFETY: the range is a descriptor's image (`'static`, of that length) and
+        // `at + len` stays inside it; the simulator holds its lock while it copies.
+        unsafe { core::ptr::copy_nonoverlapping(from.as_ptr(), self.0.add(at), len) };
+    }
+
+    /// Copies its bytes from `at` into `to` (at most what is left of it).
+    pub(crate) fn read(self, at: usize, to: &mut [u8]) {
+        let len = to.len().min(self.1.saturating_sub(at));
+        // SAFETY: as for `write`.
+        unsafe { core::ptr::copy_nonoverlapping(self.0.add(at).cast_const(), to.as_mut_ptr(), len) };
+    }
+}

@@ -7,22 +7,23 @@
 //! ```
 //! use plc_sdk::prelude::*;
 //!
+//! static IMAGE: ProcessImage<4, 1> = ProcessImage::new(); // 4 input bytes, 1 output byte
+//! const START: InputBit = IMAGE.input_bit(0, 0);          // %IX0.0
+//! const LEVEL: Input<u16> = IMAGE.input(2);               // %IW2
+//! const VALVE: OutputBit = IMAGE.output_bit(0, 0);        // %QX0.0
 //! static SETPOINT: Variable<f64> = Variable::new("setpoint");
 //!
 //! #[derive(Default)]
 //! struct Fill { delay: Ton, edge: RTrig, count: Ctu }
 //!
-//! #[plc_program]
-//! fn fill(s: &mut Fill) -> Result<(), Error> {
-//!     let level = Input::<u16>::new(2).get()?;                    // %IW2
-//!     let start = InputBit::new(0, 0).get()?;                     // %IX0.0
-//!     let open = s.delay.call(start, Duration::from_millis(500))
-//!         && (level as f64) < SETPOINT.get().unwrap_or(100.0);
-//!     OutputBit::new(0, 0).set(open)?;                            // %QX0.0
+//! #[plc_program(image = IMAGE)]
+//! fn fill(s: &mut Fill) {
+//!     let open = s.delay.call(START.is_high(), Duration::from_millis(500))
+//!         && f64::from(LEVEL.get()) < SETPOINT.get().unwrap_or(100.0);
+//!     VALVE.set(open);
 //!     if s.count.call(s.edge.call(open), false, 10) {
 //!         info!("filled {} times", s.count.cv());
 //!     }
-//!     Ok(())
 //! }
 //!
 //! // The same program, tested natively against the simulated controller:
@@ -35,8 +36,12 @@
 //! assert!(sim.output_bit(0, 0));
 //! ```
 //!
-//! The function returns nothing, or `Result<(), Error>` as here: an `Err` ends the scan
-//! without faulting, is logged once while it persists, and is counted by the controller (see
+//! The inputs and outputs the program knows when it is built are handles into its
+//! [`ProcessImage`](image::ProcessImage): plain memory, checked at compile time, that cannot
+//! fail. Addresses known only at run time go through [`io`], and return a `Result`.
+//!
+//! The function returns nothing, or `Result<(), Error>`: an `Err` ends the scan without
+//! faulting, is logged once while it persists, and is counted by the controller (see
 //! [`macro@plc_program`]).
 //!
 //! In a program crate, put `#![no_std]` at the top of `lib.rs` and build with
@@ -68,6 +73,7 @@ pub mod bistables;
 pub mod counters;
 pub mod error;
 pub mod ffi;
+pub mod image;
 pub mod io;
 pub mod logging;
 pub mod retain;
@@ -87,7 +93,10 @@ mod program;
 /// Support for the code `#[plc_program]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::ffi::ImageDescriptor;
     pub use crate::program::{ProgramState, ScanOutcome, ABI_VERSION};
+    #[cfg(not(all(target_arch = "wasm32", not(test))))]
+    pub use crate::sim::with_image;
 }
 
 pub use error::Error;
@@ -98,7 +107,8 @@ pub mod prelude {
     pub use crate::bistables::{Rs, Sr};
     pub use crate::counters::{Ctd, Ctu, Ctud};
     pub use crate::error::Error;
-    pub use crate::io::{read_input, read_output, write_output, Input, InputBit, Output, OutputBit};
+    pub use crate::image::{Input, InputBit, Output, OutputBit, ProcessImage};
+    pub use crate::io::{self, read_input, read_output, write_output};
     pub use crate::logging::Level;
     pub use crate::time::{Duration, Instant};
     pub use crate::timers::{Tof, Ton, Tp};

@@ -62,19 +62,22 @@ impl<const N: usize> MessageBuffer<N> {
         if self.truncated && marker.len() <= N {
             let mut keep = self.len.min(N - marker.len());
             // Cut on a character boundary: drop UTF-8 continuation bytes.
-            while keep > 0 && keep < self.len && (self.bytes[keep] & 0xC0) == 0x80 {
+            while keep > 0 && keep < self.len && self.bytes.get(keep).is_some_and(|b| b & 0xC0 == 0x80) {
                 keep -= 1;
             }
-            self.bytes[keep..keep + marker.len()].copy_from_slice(marker.as_bytes());
-            self.len = keep + marker.len();
+            // `get_mut`, never an index that could panic: the panic handler uses this buffer.
+            if let Some(tail) = self.bytes.get_mut(keep..keep + marker.len()) {
+                tail.copy_from_slice(marker.as_bytes());
+                self.len = keep + marker.len();
+            }
         }
-        &self.bytes[..self.len]
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 
 impl<const N: usize> Write for MessageBuffer<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = N - self.len;
+        let room = N.saturating_sub(self.len);
         let mut take = s.len().min(room);
         if take < s.len() {
             self.truncated = true;
@@ -82,8 +85,10 @@ impl<const N: usize> Write for MessageBuffer<N> {
                 take -= 1;
             }
         }
-        self.bytes[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
-        self.len += take;
+        if let (Some(to), Some(from)) = (self.bytes.get_mut(self.len..self.len + take), s.as_bytes().get(..take)) {
+            to.copy_from_slice(from);
+            self.len += take;
+        }
         // Never report an error: a `fmt::Error` would make `write!` callers panic.
         Ok(())
     }

@@ -4,22 +4,22 @@
 // motor and 2 s longer. Counts starts in the variable `starts`.
 #include "plc.h"
 
+// The program's copy of the process image: one byte of inputs, one of outputs. An access
+// outside it does not compile.
+PLC_PROCESS_IMAGE(1, 1);
+
 static plc_r_trig_t start_edge;
 static plc_rs_t running;
 static plc_tof_t fan;
 
-// One scan. An input that cannot be read keeps its safe value (stop: pressed); a write that
-// fails ends the scan with its code (PLC_TRY), which the controller counts and plc.h logs once
-// while it lasts.
+// One scan. The image's accessors cannot fail; a variable write that fails ends the scan with
+// its code (PLC_TRY), which the controller counts and plc.h logs once while it lasts.
 PLC_PROGRAM_TRY(motor) {
-    bool start_button = false, stop_button = true;
-    plc_input_bit(0, 0, &start_button);
-    plc_input_bit(0, 1, &stop_button);
-    bool start = plc_r_trig(&start_edge, start_button);
-    bool on = plc_rs(&running, start, stop_button);
+    bool start = plc_r_trig(&start_edge, PLC_IX(0, 0));
+    bool on = plc_rs(&running, start, PLC_IX(0, 1));
     bool fan_on = plc_tof(&fan, on, PLC_S(2));
-    PLC_TRY(plc_set_output_bit(0, 0, on));
-    PLC_TRY(plc_set_output_bit(0, 1, fan_on));
+    PLC_SET_QX(0, 0, on);
+    PLC_SET_QX(0, 1, fan_on);
     if (start && on) {
         PLC_INFO("motor started");
         PLC_TRY(plc_var_set_int("starts", plc_var_int_or("starts", 0) + 1));

@@ -2,11 +2,14 @@
 // 0 stops it, dark. The twin of ../rust/src/lib.rs.
 #include "plc.h"
 
+PLC_PROCESS_IMAGE(0, 1);
+
 static bool lit = false;
 static bool started = false;
 static plc_time_t since = 0;
 
 PLC_PROGRAM(blinky) {
+    // Read by address, like the Rust twin's `io::input(0)`: a fallible intrinsic call.
     uint8_t speed = 0;
     plc_input_u8(0, &speed);
     plc_time_t half_period = PLC_MS(10 * (plc_time_t)speed);
@@ -22,5 +25,5 @@ PLC_PROGRAM(blinky) {
         lit = !lit;
         since = now;
     }
-    plc_set_output_bit(0, 0, lit);
+    PLC_SET_QX(0, 0, lit);
 }

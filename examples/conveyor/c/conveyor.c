@@ -4,6 +4,8 @@
 // Outputs: %QX0.0 motor, %QX0.1 jam alarm, %QX0.2 batch complete, %QB1 the count.
 #include "plc.h"
 
+PLC_PROCESS_IMAGE(1, 2);
+
 #define BATCH 3
 
 static plc_r_trig_t reset_edge;
@@ -12,11 +14,9 @@ static plc_sr_t jam;
 static plc_r_trig_t jam_edge;
 static plc_ctu_t parts;
 
-PLC_PROGRAM_TRY(conveyor) {
-    bool eye = false, reset_button = false;
-    plc_input_bit(0, 0, &eye);
-    plc_input_bit(0, 1, &reset_button);
-    bool reset = plc_r_trig(&reset_edge, reset_button);
+PLC_PROGRAM(conveyor) {
+    bool eye = PLC_IX(0, 0);
+    bool reset = plc_r_trig(&reset_edge, PLC_IX(0, 1));
     if (reset) {
         PLC_INFO("reset");
     }
@@ -26,8 +26,8 @@ PLC_PROGRAM_TRY(conveyor) {
         PLC_ERROR("jam");
     }
     bool done = plc_ctu(&parts, eye, reset, BATCH);
-    PLC_TRY(plc_set_output_bit(0, 0, !jammed && !done));
-    PLC_TRY(plc_set_output_bit(0, 1, jammed));
-    PLC_TRY(plc_set_output_bit(0, 2, done));
-    return plc_set_output_u8(1, (uint8_t)(parts.cv < 0 ? 0 : parts.cv > 255 ? 255 : parts.cv));
+    PLC_SET_QX(0, 0, !jammed && !done);
+    PLC_SET_QX(0, 1, jammed);
+    PLC_SET_QX(0, 2, done);
+    PLC_SET_OUT(uint8_t, 1, (uint8_t)(parts.cv < 0 ? 0 : parts.cv > 255 ? 255 : parts.cv));
 }

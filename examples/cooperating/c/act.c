@@ -2,6 +2,8 @@
 // %QX0.1 below 20 °C, fan starts counted in `fan.starts`. It knows only the variables.
 #include "plc.h"
 
+PLC_PROCESS_IMAGE(0, 1);
+
 static plc_r_trig_t fan_start;
 
 PLC_PROGRAM_TRY(act) {
@@ -11,6 +13,7 @@ PLC_PROGRAM_TRY(act) {
     if (plc_r_trig(&fan_start, overheat)) {
         PLC_TRY(plc_var_set_int("fan.starts", plc_var_int_or("fan.starts", 0) + 1));
     }
-    PLC_TRY(plc_set_output_bit(0, 0, overheat));
-    return plc_set_output_bit(0, 1, cold);
+    PLC_SET_QX(0, 0, overheat);
+    PLC_SET_QX(0, 1, cold);
+    return WASM_SUCCESS;
 }

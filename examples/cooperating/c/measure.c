@@ -2,12 +2,12 @@
 // signed, 0.1 °C), publishes `temperature` (°C) and `overheat` (on above 80 °C, off below 70 °C).
 #include "plc.h"
 
+PLC_PROCESS_IMAGE(2, 0);
+
 static bool overheat = false;
 
 PLC_PROGRAM_TRY(measure) {
-    int16_t raw = 0;
-    plc_input_i16(0, &raw);
-    double celsius = (double)raw / 10.0;
+    double celsius = (double)PLC_IN(int16_t, 0) / 10.0;
     bool was = overheat;
     overheat = was ? celsius >= 70.0 : celsius > 80.0;
     if (overheat && !was) {

@@ -4,6 +4,8 @@
 // accumulates while the valve is not saturated (anti-windup).
 #include "plc.h"
 
+PLC_PROCESS_IMAGE(2, 2);
+
 static double integral = 0.0;
 static double last_error = 0.0;
 static bool started = false;
@@ -28,12 +30,10 @@ static double pid_step(double error, plc_time_t now, double kp, double ki, doubl
 }
 
 PLC_PROGRAM_TRY(tank_level) {
-    uint16_t raw = 0;
-    plc_input_u16(0, &raw);
-    double level = (double)raw / 10.0;
+    double level = (double)PLC_IN(uint16_t, 0) / 10.0;
     double error = plc_var_double_or("setpoint", 50.0) - level;
     double valve = pid_step(error, plc_now(), plc_var_double_or("kp", 2.0), plc_var_double_or("ki", 0.5),
                             plc_var_double_or("kd", 0.0));
-    PLC_TRY(plc_set_output_u16(0, (uint16_t)(valve * 10.0 + 0.5)));
+    PLC_SET_OUT(uint16_t, 0, (uint16_t)(valve * 10.0 + 0.5));
     return plc_var_set_double("tank.valve", valve);
 }

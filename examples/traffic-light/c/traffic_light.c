@@ -4,6 +4,8 @@
 // 1 car yellow, 2 car green, 3 walk, 4 don't walk.
 #include "plc.h"
 
+PLC_PROCESS_IMAGE(1, 1);
+
 enum { CAR_RED = 1, CAR_YELLOW = 2, CAR_GREEN = 4, WALK = 8, DONT_WALK = 16 };
 typedef enum { GREEN, YELLOW, WALKING, RED_YELLOW } phase_t;
 
@@ -17,10 +19,8 @@ static plc_ton_t timer;
 static plc_r_trig_t button;
 static bool request = false;
 
-PLC_PROGRAM_TRY(traffic_light) {
-    bool pressed = false;
-    plc_input_bit(0, 0, &pressed);
-    if (plc_r_trig(&button, pressed)) {
+PLC_PROGRAM(traffic_light) {
+    if (plc_r_trig(&button, PLC_IX(0, 0))) {
         request = true;
     }
     if (plc_ton(&timer, true, duration[phase]) && (phase != GREEN || request)) {
@@ -32,5 +32,5 @@ PLC_PROGRAM_TRY(traffic_light) {
             PLC_INFO("walk");
         }
     }
-    return plc_set_output_u8(0, lamps[phase]);
+    PLC_SET_OUT(uint8_t, 0, lamps[phase]);
 }

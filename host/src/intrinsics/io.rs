@@ -51,8 +51,15 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
             return e.code();
         }
         if let Image::Outputs = image {
-            // This poll's own writes on top of the published image.
+            // This poll's own writes on top of the published image; the bytes the program's
+            // own image covers as they stand in its memory.
             tx.outputs.overlay(address, &mut tx.scratch);
+            if let Some(placed) = tx.image {
+                let covered = placed.outputs_len.saturating_sub(address).min(len);
+                if covered > 0 && view.read(placed.outputs + address as u64, &mut tx.scratch[..covered]).is_err() {
+                    return GENERIC;
+                }
+            }
         }
         if view.write(start, &tx.scratch).is_err() {
             return GENERIC;
@@ -69,7 +76,17 @@ pub(super) fn wasm_write_output(mut env: Env<'_>, address: i32, data: i32, data_
             Err(code) => return code,
         };
         tx.copied = len;
-        if view.read(start, tx.outputs.write(address, len)).is_err() {
+        // The bytes the program's own image covers are written there: its memory is the
+        // truth of those outputs, published by what changed when the poll completes.
+        let mut covered = 0;
+        if let Some(placed) = tx.image {
+            covered = placed.outputs_len.saturating_sub(address).min(len);
+            tx.scratch.resize(covered, 0);
+            if view.read(start, &mut tx.scratch).and_then(|()| view.write(placed.outputs + address as u64, &tx.scratch)).is_err() {
+                return GENERIC;
+            }
+        }
+        if view.read(start + covered as u64, tx.outputs.write(address + covered, len - covered)).is_err() {
             return GENERIC;
         }
         OK

@@ -90,6 +90,13 @@ pub(crate) fn host_function(store: &mut impl AsStoreMut, env: &FunctionEnv<Guest
         "wasm_variable_write_double" => Function::new_typed_with_env(store, env, wasm_variable_write_double),
         "wasm_variable_write_int" => Function::new_typed_with_env(store, env, wasm_variable_write_int),
         "wasm_report_error" => Function::new_typed_with_env(store, env, wasm_report_error),
+        "wasm_variable_handle" => Function::new_typed_with_env(store, env, wasm_variable_handle),
+        "wasm_handle_read_boolean" => Function::new_typed_with_env(store, env, wasm_handle_read_boolean),
+        "wasm_handle_read_double" => Function::new_typed_with_env(store, env, wasm_handle_read_double),
+        "wasm_handle_read_int" => Function::new_typed_with_env(store, env, wasm_handle_read_int),
+        "wasm_handle_write_boolean" => Function::new_typed_with_env(store, env, wasm_handle_write_boolean),
+        "wasm_handle_write_double" => Function::new_typed_with_env(store, env, wasm_handle_write_double),
+        "wasm_handle_write_int" => Function::new_typed_with_env(store, env, wasm_handle_write_int),
         _ => return None,
     };
     Some(f)

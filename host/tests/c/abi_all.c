@@ -31,18 +31,30 @@ __attribute__((export_name("poll"))) void poll(void) {
     char input[2] = {0, 0};
     wasm_read_input(0, input, 2);
 
+    // Each variable by name and by handle: the same value either way.
+    static uint32_t count_h, ratio_h, flag_h;
+    wasm_variable_handle(NAME(COUNT), &count_h);
+    wasm_variable_handle(NAME(RATIO), &ratio_h);
+    wasm_variable_handle(NAME(FLAG), &flag_h);
+
     int32_t count = 0;
     wasm_variable_read_int(NAME(COUNT), &count);
+    wasm_handle_read_int(count_h, &count);
     count += 1;
     wasm_variable_write_int(NAME(COUNT), count);
+    wasm_handle_write_int(count_h, count);
 
     double ratio = 0.0;
     wasm_variable_read_double(NAME(RATIO), &ratio);
+    wasm_handle_read_double(ratio_h, &ratio);
     wasm_variable_write_double(NAME(RATIO), ratio + 0.5);
+    wasm_handle_write_double(ratio_h, ratio + 0.5);
 
     bool flag = false;
     wasm_variable_read_boolean(NAME(FLAG), &flag);
+    wasm_handle_read_boolean(flag_h, &flag);
     wasm_variable_write_boolean(NAME(FLAG), !flag);
+    wasm_handle_write_boolean(flag_h, !flag);
 
     int rc = wasm_write_output(0, input, 2);
     if (rc != WASM_SUCCESS) {

@@ -17,7 +17,7 @@ pub fn root() -> PathBuf {
 }
 
 /// The Rust test guests, built together with the examples' crates and the `wasm` profile.
-const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-blocks", "guest-faults", "guest-fill", "guest-result"];
+const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-blocks", "guest-faults", "guest-fill", "guest-image", "guest-io-bench", "guest-result"];
 
 /// The package name in a Cargo.toml.
 pub fn package_name(manifest: &Path) -> String {
@@ -106,6 +106,24 @@ pub fn load(name: &str, wasm: &[u8]) -> Program {
     Program::new(name, wasm, Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// Polls two instances `a`, `b` of `wasm`, a program that claims the next free bit of output
+/// byte 0 and copies the same input bit to it, through six input patterns; asserts after each
+/// scan that both bits are right and that the bits nobody owns kept their values, and calls
+/// `check`. Returns the environment.
+pub fn two_instances_own_a_bit_each(wasm: &[u8], outputs: usize, check: impl Fn(&InMemoryEnvironment)) -> InMemoryEnvironment {
+    let (mut a, mut b) = (load("a", wasm), load("b", wasm));
+    let mut env = env(1, outputs);
+    env.outputs[0] = 0b1111_0000; // bits nobody owns keep their values
+    for input in [0b01u8, 0b11, 0b10, 0b00, 0b11, 0b1101] {
+        env.inputs[0] = input;
+        a.poll(&mut env).unwrap();
+        b.poll(&mut env).unwrap();
+        assert_eq!(env.outputs[0], 0b1111_0000 | (input & 0b11), "input {input:#b}");
+        check(&env);
+    }
+    env
+}
+
 /// Healthy program `i`: increments output byte `i` and the variable `healthy<i>` every scan.
 pub fn healthy(i: u32) -> String {
     format!(
@@ -123,6 +141,19 @@ pub fn healthy(i: u32) -> String {
                 (drop (call $get (i32.const 16) (i32.const 8) (i32.const 8)))
                 (drop (call $var (i32.const 16) (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1))))))"#
     )
+}
+
+/// The wasm of a Rust guest crate of this workspace built with extra `features` (e.g.
+/// "plc-sdk/panic-fmt"), by a cargo of its own: features are unified across the packages
+/// one cargo builds, and the other guests must not get them.
+pub fn rust_guest_with(package: &str, features: &str) -> Vec<u8> {
+    let target = root().join("target/guests-featured");
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root()).args(["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "--target-dir"]);
+    cmd.arg(&target).args(["-p", package, "--features", features]);
+    assert!(cmd.status().expect("cargo runs").success(), "building {package} with {features} failed");
+    let file = target.join(format!("wasm32-unknown-unknown/wasm/{}.wasm", package.replace('-', "_")));
+    std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }
 
 /// Compiles a C test guest against Debian's wasi-libc in reactor mode (clang-19).

@@ -9,9 +9,9 @@ struct Copy {
 #[plc_program]
 fn copy(s: &mut Copy) -> Result<(), plc_sdk::Error> {
     s.scans += 1;
-    let address = Input::<u8>::new(0).get()?;
-    let value = Input::<u8>::new(u32::from(address)).get()?;
-    Output::<u8>::new(0).set(value)
+    let address = io::input::<u8>(0).ok_or(Error::AddressOutOfBounds)?;
+    let value = io::input::<u8>(u32::from(address)).ok_or(Error::AddressOutOfBounds)?;
+    io::set_output::<u8>(0, value)
 }
 
 fn main() {

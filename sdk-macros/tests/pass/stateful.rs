@@ -9,7 +9,7 @@ struct Count {
 #[plc_program]
 fn poll(count: &mut Count) {
     count.scans += 1;
-    let _ = Output::<i32>::new(0).set(count.scans);
+    let _ = io::set_output::<i32>(0, count.scans);
 }
 
 fn main() {

@@ -2,7 +2,7 @@ use plc_sdk::prelude::*;
 
 #[plc_program]
 fn blink() {
-    let _ = OutputBit::new(0, 0).set(true);
+    let _ = io::set_output_bit(0, 0, true);
 }
 
 fn main() {

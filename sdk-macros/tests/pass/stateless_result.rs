@@ -3,7 +3,7 @@ use plc_sdk::prelude::*;
 // Without state, with the error type imported from the prelude.
 #[plc_program]
 fn check() -> Result<(), Error> {
-    OutputBit::new(0, 0).set(true)
+    io::set_output_bit(0, 0, true)
 }
 
 fn main() {

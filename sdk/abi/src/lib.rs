@@ -40,6 +40,49 @@ pub const ABI_VERSION_EXPORT: &str = "plc_abi_version";
 /// The linear memory every program must export (not import).
 pub const MEMORY_EXPORT: &str = "memory";
 
+/// The optional export declaring the program's process image: a data symbol, that is an
+/// immutable `i32` global whose value is the address, in the program's memory, of a
+/// `wasm_process_image_t`. Before each poll the host copies the input image into the
+/// program's input bytes and the published output image into its output bytes; after a poll
+/// that completes it publishes the output bits the program changed. The host reads and checks
+/// the descriptor and both ranges every poll. `#[plc_program(image = IMAGE)]` and
+/// `PLC_PROCESS_IMAGE(inputs, outputs)` in plc.h declare it.
+pub const PROCESS_IMAGE_EXPORT: &str = "plc_image";
+
+/// Where a program keeps its copy of the process image: the descriptor that the export
+/// `plc_image` points to. Four little-endian 32-bit words, addresses in the program's memory.
+///
+/// The host copies `min(inputs_len, the controller's input image)` bytes of inputs and
+/// `min(outputs_len, the controller's output image)` bytes of outputs; bytes past the
+/// controller's image are the program's own. Both ranges must lie inside the program's memory,
+/// else the poll faults.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct wasm_process_image_t {
+    /// The address of the program's copy of the input image (`%I`).
+    pub inputs: u32,
+    /// Its length in bytes.
+    pub inputs_len: u32,
+    /// The address of the program's copy of the output image (`%Q`).
+    pub outputs: u32,
+    /// Its length in bytes.
+    pub outputs_len: u32,
+}
+
+/// cbindgen:ignore
+impl wasm_process_image_t {
+    /// The descriptor's size in the program's memory, in bytes.
+    pub const SIZE: usize = 16;
+
+    /// The descriptor from its 16 bytes in the program's memory.
+    pub const fn from_le_bytes(b: [u8; 16]) -> Self {
+        const fn word(b: &[u8; 16], i: usize) -> u32 {
+            u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
+        }
+        wasm_process_image_t { inputs: word(&b, 0), inputs_len: word(&b, 4), outputs: word(&b, 8), outputs_len: word(&b, 12) }
+    }
+}
+
 /// The custom section in which a program declares its retained variables: those the
 /// controller keeps across a restart. Each entry is one type tag ([`RETAINED_BOOL`],
 /// [`RETAINED_INT`], [`RETAINED_DOUBLE`]), the variable's UTF-8 name and a NUL; a module may
@@ -202,8 +245,15 @@ pub const INTRINSICS: &[Intrinsic] = &[
     v1("wasm_variable_write_boolean", &[I32, I32, I32]),
     v1("wasm_variable_write_double", &[I32, I32, F64]),
     v1("wasm_variable_write_int", &[I32, I32, I32]),
-    // An addition to v1: not one of the original ten.
+    // Additions to v1: not among the original ten.
     v1("wasm_report_error", &[I32]),
+    v1("wasm_variable_handle", &[I32, I32, I32]),
+    v1("wasm_handle_read_boolean", &[I32, I32]),
+    v1("wasm_handle_read_double", &[I32, I32]),
+    v1("wasm_handle_read_int", &[I32, I32]),
+    v1("wasm_handle_write_boolean", &[I32, I32]),
+    v1("wasm_handle_write_double", &[I32, F64]),
+    v1("wasm_handle_write_int", &[I32, I32]),
 ];
 
 /// Looks an intrinsic up by its import name.

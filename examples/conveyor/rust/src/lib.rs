@@ -6,12 +6,13 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const EYE: InputBit = InputBit::new(0, 0);
-const RESET: InputBit = InputBit::new(0, 1);
-const MOTOR: OutputBit = OutputBit::new(0, 0);
-const JAM: OutputBit = OutputBit::new(0, 1);
-const BATCH_DONE: OutputBit = OutputBit::new(0, 2);
-const COUNT: Output<u8> = Output::new(1);
+static IMAGE: ProcessImage<1, 2> = ProcessImage::new();
+const EYE: InputBit = IMAGE.input_bit(0, 0);
+const RESET: InputBit = IMAGE.input_bit(0, 1);
+const MOTOR: OutputBit = IMAGE.output_bit(0, 0);
+const JAM: OutputBit = IMAGE.output_bit(0, 1);
+const BATCH_DONE: OutputBit = IMAGE.output_bit(0, 2);
+const COUNT: Output<u8> = IMAGE.output(1);
 const BATCH: i32 = 3;
 
 /// The program's state: its function blocks.
@@ -24,10 +25,10 @@ pub struct Conveyor {
     parts: Ctu,
 }
 
-#[plc_program]
-fn conveyor(s: &mut Conveyor) -> Result<(), Error> {
-    let eye = EYE.get().unwrap_or(false);
-    let reset = s.reset.call(RESET.get().unwrap_or(false));
+#[plc_program(image = IMAGE)]
+fn conveyor(s: &mut Conveyor) {
+    let eye = EYE.is_high();
+    let reset = s.reset.call(RESET.is_high());
     if reset {
         info!("reset");
     }
@@ -37,10 +38,10 @@ fn conveyor(s: &mut Conveyor) -> Result<(), Error> {
         error!("jam");
     }
     let done = s.parts.call(eye, reset, BATCH);
-    MOTOR.set(!jammed && !done)?;
-    JAM.set(jammed)?;
-    BATCH_DONE.set(done)?;
-    COUNT.set(s.parts.cv().clamp(0, 255) as u8)
+    MOTOR.set(!jammed && !done);
+    JAM.set(jammed);
+    BATCH_DONE.set(done);
+    COUNT.set(s.parts.cv().clamp(0, 255) as u8);
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const LEVEL: Input<u16> = Input::new(0);
-const VALVE: Output<u16> = Output::new(0);
+static IMAGE: ProcessImage<2, 2> = ProcessImage::new();
+const LEVEL: Input<u16> = IMAGE.input(0);
+const VALVE: Output<u16> = IMAGE.output(0);
 static SETPOINT: Variable<f64> = Variable::new("setpoint");
 static KP: Variable<f64> = Variable::new("kp");
 static KI: Variable<f64> = Variable::new("ki");
@@ -42,13 +43,13 @@ impl Pid {
     }
 }
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn tank_level(pid: &mut Pid) -> Result<(), Error> {
-    let level = f64::from(LEVEL.get().unwrap_or(0)) / 10.0;
+    let level = f64::from(LEVEL.get()) / 10.0;
     let error = SETPOINT.get().unwrap_or(50.0) - level;
     let (kp, ki, kd) = (KP.get().unwrap_or(2.0), KI.get().unwrap_or(0.5), KD.get().unwrap_or(0.0));
     let valve = pid.step(error, Instant::now(), kp, ki, kd);
-    VALVE.set((valve * 10.0 + 0.5) as u16)?;
+    VALVE.set((valve * 10.0 + 0.5) as u16);
     VALVE_PERCENT.set(valve)
 }
 

@@ -5,8 +5,9 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const BUTTON: InputBit = InputBit::new(0, 0);
-const LAMPS: Output<u8> = Output::new(0);
+static IMAGE: ProcessImage<1, 1> = ProcessImage::new();
+const BUTTON: InputBit = IMAGE.input_bit(0, 0);
+const LAMPS: Output<u8> = IMAGE.output(0);
 const CAR_RED: u8 = 1;
 const CAR_YELLOW: u8 = 2;
 const CAR_GREEN: u8 = 4;
@@ -57,9 +58,9 @@ pub struct Light {
     request: bool,
 }
 
-#[plc_program]
-fn traffic_light(s: &mut Light) -> Result<(), Error> {
-    if s.button.call(BUTTON.get().unwrap_or(false)) {
+#[plc_program(image = IMAGE)]
+fn traffic_light(s: &mut Light) {
+    if s.button.call(BUTTON.is_high()) {
         s.request = true;
     }
     let (time, next) = s.phase.timing();
@@ -72,7 +73,7 @@ fn traffic_light(s: &mut Light) -> Result<(), Error> {
             info!("walk");
         }
     }
-    LAMPS.set(s.phase.lamps())
+    LAMPS.set(s.phase.lamps());
 }
 
 #[cfg(test)]

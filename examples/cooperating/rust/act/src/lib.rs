@@ -4,8 +4,9 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const FAN: OutputBit = OutputBit::new(0, 0);
-const HEATER: OutputBit = OutputBit::new(0, 1);
+static IMAGE: ProcessImage<0, 1> = ProcessImage::new();
+const FAN: OutputBit = IMAGE.output_bit(0, 0);
+const HEATER: OutputBit = IMAGE.output_bit(0, 1);
 static TEMPERATURE: Variable<f64> = Variable::new("temperature");
 static OVERHEAT: Variable<bool> = Variable::new("overheat");
 static FAN_STARTS: Variable<i32> = Variable::new("fan.starts");
@@ -16,7 +17,7 @@ pub struct Act {
     fan_start: RTrig,
 }
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn act(s: &mut Act) -> Result<(), Error> {
     // Until `measure` has published, run nothing.
     let overheat = OVERHEAT.get().unwrap_or(false);
@@ -24,8 +25,9 @@ fn act(s: &mut Act) -> Result<(), Error> {
     if s.fan_start.call(overheat) {
         FAN_STARTS.set(FAN_STARTS.get().unwrap_or(0) + 1)?;
     }
-    FAN.set(overheat)?;
-    HEATER.set(cold)
+    FAN.set(overheat);
+    HEATER.set(cold);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const SENSOR: Input<i16> = Input::new(0);
+static IMAGE: ProcessImage<2, 0> = ProcessImage::new();
+const SENSOR: Input<i16> = IMAGE.input(0);
 static TEMPERATURE: Variable<f64> = Variable::new("temperature");
 static OVERHEAT: Variable<bool> = Variable::new("overheat");
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn measure(overheat: &mut bool) -> Result<(), Error> {
-    let celsius = f64::from(SENSOR.get().unwrap_or(0)) / 10.0;
+    let celsius = f64::from(SENSOR.get()) / 10.0;
     let was = *overheat;
     *overheat = if was { celsius >= 70.0 } else { celsius > 80.0 };
     if *overheat && !was {

@@ -18,7 +18,7 @@ fn everything() -> Result<(), Error> {
     let _ = RATIO.set(RATIO.get().unwrap_or(0.0) + 0.5);
     let _ = FLAG.set(!FLAG.get().unwrap_or(false));
     write_output(0, &input)?;
-    let _ = OutputBit::new(2, 0).set(count % 2 == 1);
+    let _ = io::set_output_bit(2, 0, count % 2 == 1);
     info!("scan {} at {} ms", count, t.as_millis() as u32);
     Ok(())
 }

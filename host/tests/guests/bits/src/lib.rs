@@ -13,5 +13,6 @@ fn bits(mine: &mut Option<u8>) {
         NEXT.set(bit + 1).unwrap();
         bit as u8
     });
-    OutputBit::new(0, bit).set(InputBit::new(0, bit).get().unwrap()).unwrap();
+    // A bit chosen at run time: the fallible functions, one intrinsic call each.
+    io::set_output_bit(0, bit, io::input_bit(0, bit).unwrap()).unwrap();
 }

@@ -10,6 +10,13 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
+static IMAGE: ProcessImage<1, 11> = ProcessImage::new();
+const INPUTS: Input<u8> = IMAGE.input(0);
+const FLAGS: Output<u8> = IMAGE.output(0);
+const COUNTERS: Output<u8> = IMAGE.output(1);
+const ET: [Output<u16>; 3] = [IMAGE.output(2), IMAGE.output(4), IMAGE.output(6)];
+const CV: [Output<i8>; 3] = [IMAGE.output(8), IMAGE.output(9), IMAGE.output(10)];
+
 /// One of each block.
 #[derive(Default)]
 pub struct Blocks {
@@ -25,9 +32,9 @@ pub struct Blocks {
     rs: Rs,
 }
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn blocks(b: &mut Blocks) {
-    let bits = Input::<u8>::new(0).get().unwrap_or(0);
+    let bits = INPUTS.get();
     let bit = |n: u8| bits & (1 << n) != 0;
     let (input, clk, reset, load, set, cd) = (bit(0), bit(1), bit(2), bit(3), bit(4), bit(5));
     let pt = Duration::from_millis(100);
@@ -43,12 +50,12 @@ fn blocks(b: &mut Blocks) {
     let counters = [b.ctu.call(clk, reset, 2), b.ctd.call(clk, load, 2), b.ctud.call(clk, cd, reset, load, 2), b.ctud.qd()];
     let pack = |flags: &[bool]| flags.iter().enumerate().fold(0u8, |acc, (i, &f)| acc | (u8::from(f) << i));
     let ms = |d: Duration| d.as_millis() as u16;
-    let _ = Output::<u8>::new(0).set(pack(&flags));
-    let _ = Output::<u8>::new(1).set(pack(&counters));
-    let _ = Output::<u16>::new(2).set(ms(b.ton.et()));
-    let _ = Output::<u16>::new(4).set(ms(b.tof.et()));
-    let _ = Output::<u16>::new(6).set(ms(b.tp.et()));
-    let _ = Output::<i8>::new(8).set(b.ctu.cv() as i8);
-    let _ = Output::<i8>::new(9).set(b.ctd.cv() as i8);
-    let _ = Output::<i8>::new(10).set(b.ctud.cv() as i8);
+    FLAGS.set(pack(&flags));
+    COUNTERS.set(pack(&counters));
+    for (out, et) in ET.iter().zip([b.ton.et(), b.tof.et(), b.tp.et()]) {
+        out.set(ms(et));
+    }
+    for (out, cv) in CV.iter().zip([b.ctu.cv(), b.ctd.cv(), b.ctud.cv()]) {
+        out.set(cv as i8);
+    }
 }

@@ -9,19 +9,21 @@ use core::hint::black_box;
 use plc_sdk::prelude::*;
 
 static SCANS: Variable<i32> = Variable::new("faults.scans");
+static IMAGE: ProcessImage<1, 1> = ProcessImage::new();
+const MODE: Input<u8> = IMAGE.input(0);
+const COUNT: Output<u8> = IMAGE.output(0);
 
 fn recurse(depth: u64) -> u64 {
     let local = black_box([depth; 16]);
     if black_box(true) { recurse(depth + 1) + local[3] } else { 0 }
 }
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn faults(scans: &mut u8) {
     *scans = scans.wrapping_add(1);
-    let _ = Output::<u8>::new(0).set(*scans);
+    COUNT.set(*scans);
     let _ = SCANS.set(i32::from(*scans));
-    let mode = Input::<u8>::new(0).get().unwrap_or(0);
-    match mode {
+    match MODE.get() {
         1 => panic!("boom at scan {}", scans),
         2 => core::arch::wasm32::unreachable(),
         3 => loop {

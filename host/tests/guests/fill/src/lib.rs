@@ -5,6 +5,10 @@
 use plc_sdk::prelude::*;
 
 static SETPOINT: Variable<f64> = Variable::new("setpoint");
+static IMAGE: ProcessImage<4, 1> = ProcessImage::new();
+const START: InputBit = IMAGE.input_bit(0, 0);
+const LEVEL: Input<u16> = IMAGE.input(2);
+const VALVE: OutputBit = IMAGE.output_bit(0, 0);
 
 /// The program's state: its function blocks.
 #[derive(Default)]
@@ -14,12 +18,10 @@ pub struct Fill {
     count: Ctu,
 }
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn fill(s: &mut Fill) {
-    let level = Input::<u16>::new(2).get().unwrap();
-    let start = InputBit::new(0, 0).get().unwrap();
-    let open = s.delay.call(start, Duration::from_millis(500)) && (level as f64) < SETPOINT.get().unwrap_or(100.0);
-    OutputBit::new(0, 0).set(open).unwrap();
+    let open = s.delay.call(START.is_high(), Duration::from_millis(500)) && f64::from(LEVEL.get()) < SETPOINT.get().unwrap_or(100.0);
+    VALVE.set(open);
     if s.count.call(s.edge.call(open), false, 10) {
         info!("filled {} times", s.count.cv());
     }

@@ -5,20 +5,23 @@
 #![no_std]
 use plc_sdk::prelude::*;
 
-const ADDRESS: Input<u8> = Input::new(0);
-const COPY: Output<u8> = Output::new(0);
-const SCANS: Output<u8> = Output::new(1);
+static IMAGE: ProcessImage<1, 2> = ProcessImage::new();
+const ADDRESS: Input<u8> = IMAGE.input(0);
+const COPY: Output<u8> = IMAGE.output(0);
+const SCANS: Output<u8> = IMAGE.output(1);
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn copy(scans: &mut u8) -> Result<(), Error> {
     *scans = scans.wrapping_add(1);
-    SCANS.set(*scans)?;
-    let address = ADDRESS.get()?;
+    SCANS.set(*scans);
+    let address = ADDRESS.get();
     if address == 255 {
         panic!("asked to fault");
     }
-    let value = Input::<u8>::new(u32::from(address)).get()?;
-    COPY.set(value)
+    // An address known only at run time: the fallible function.
+    let value = io::input::<u8>(u32::from(address)).ok_or(Error::AddressOutOfBounds)?;
+    COPY.set(value);
+    Ok(())
 }
 
 #[cfg(test)]
