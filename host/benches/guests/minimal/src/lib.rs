@@ -1,17 +1,19 @@
 //! The minimal scan of `cargo xtask scan-bench`: bit 0 of input byte 0 goes to output byte 0,
-//! and the scans, counted in the program's memory, to output bytes 1 to 4 (little-endian), in
-//! one write: two intrinsic calls per scan.
+//! and the scans, counted in the program's memory, to output bytes 1 to 4 (little-endian),
+//! all in the program's process image: no intrinsic call.
 #![no_std]
-use plc_sdk::ffi;
 use plc_sdk::prelude::*;
 
-#[plc_program]
+static IMAGE: ProcessImage<1, 5> = ProcessImage::new();
+const IN: InputBit = IMAGE.input_bit(0, 0);
+const OUT: OutputBit = IMAGE.output_bit(0, 0);
+const SCANS: Output<u32> = IMAGE.output(1);
+
+#[plc_program(image = IMAGE)]
 fn minimal(scans: &mut u32) {
     *scans = scans.wrapping_add(1);
-    let mut input = [0u8];
-    let bit = ffi::read_input(0, &mut input).map_or(0, |()| input[0] & 1);
-    let [a, b, c, d] = scans.to_le_bytes();
-    let _ = ffi::write_output(0, &[bit, a, b, c, d]);
+    OUT.set(IN.get());
+    SCANS.set(*scans);
 }
 
 #[cfg(test)]

@@ -1,16 +1,17 @@
 //! The small program of `cargo xtask scan-bench`, run in 1000 copies: each scan it copies
-//! input bit `%IX0.0` to output bit `%QX0.0` and increments the variable `count`, which all
-//! copies share.
+//! input bit `%IX0.0` to output bit `%QX0.0` (in its process image) and increments the
+//! variable `count`, which all copies share.
 #![no_std]
 use plc_sdk::prelude::*;
 
-const SWITCH: InputBit = InputBit::new(0, 0);
-const LAMP: OutputBit = OutputBit::new(0, 0);
-const COUNT: Variable<i32> = Variable::new("count");
+static IMAGE: ProcessImage<1, 1> = ProcessImage::new();
+const SWITCH: InputBit = IMAGE.input_bit(0, 0);
+const LAMP: OutputBit = IMAGE.output_bit(0, 0);
+static COUNT: Variable<i32> = Variable::new("count");
 
-#[plc_program]
+#[plc_program(image = IMAGE)]
 fn tiny() {
-    let _ = LAMP.set(SWITCH.get().unwrap_or(false));
+    LAMP.set(SWITCH.get());
     let _ = COUNT.set(COUNT.get().unwrap_or(0).wrapping_add(1));
 }
 
