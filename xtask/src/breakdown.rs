@@ -64,3 +64,29 @@ pub fn breakdown(host: &Path, args: &[String], per_scan_ns: f64, dir: &Path) -> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines as `perf report --no-children --sort sym --stdio` prints them, each in its part.
+    #[test]
+    fn samples_are_sorted_into_the_parts_of_a_scan() {
+        let report = "# header\n\
+            \x20   20.00%  [.] __vdso_clock_gettime\n\
+            \x20   10.00%  [.] wasmer::backend::sys::entities::global::Global::set\n\
+            \x20    5.00%  [.] 0x00007fd53373a230\n\
+            \x20    2.50%  [k] finish_task_switch.isra.0\n\
+            \x20    2.50%  [.] plc_host::scheduler::next_deadline\n\
+            \x20    1.00%  [.] something_else\n";
+        let shares = parts(report);
+        let share = |part: &str| shares.iter().find(|(p, _)| p.starts_with(part)).map(|(_, s)| *s);
+        assert_eq!(share("clock reads"), Some(20.0));
+        assert_eq!(share("budget refill"), Some(10.0));
+        assert_eq!(share("the program's own code"), Some(5.0));
+        assert_eq!(share("the kernel"), Some(2.5));
+        assert_eq!(share("scheduler"), Some(2.5));
+        assert_eq!(share("other"), Some(1.0));
+        assert_eq!(shares[0].0, "clock reads (and their arithmetic)", "largest first");
+    }
+}

@@ -228,3 +228,31 @@ pub fn scan_bench(args: &[&str]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The distinct copy is the module with one custom section more: its bytes differ, its
+    /// content does not.
+    #[test]
+    fn a_distinct_copy_appends_a_custom_section_with_its_index() {
+        let module = b"\0asm\x01\0\0\0".to_vec();
+        let copy = with_custom_section(&module, 258);
+        let name = b"plc.bench.copy";
+        assert_eq!(&copy[..8], &module[..]);
+        assert_eq!(copy[8], 0, "a custom section");
+        assert_eq!(usize::from(copy[9]), copy.len() - 10, "its size is the rest");
+        assert_eq!(usize::from(copy[10]), name.len());
+        assert_eq!(&copy[11..11 + name.len()], name);
+        assert_eq!(copy[copy.len() - 4..], 258u32.to_le_bytes());
+        assert_ne!(with_custom_section(&module, 1), with_custom_section(&module, 2));
+    }
+
+    #[test]
+    fn the_median_is_the_middle_run() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![5.0]), 5.0);
+        assert!(median(Vec::new()).is_nan());
+    }
+}
