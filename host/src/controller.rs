@@ -64,7 +64,8 @@ impl std::error::Error for ControlError {}
 pub enum Applied {
     /// The program was added or swapped in.
     Loaded(String),
-    /// The new version was refused; `running` says whether a version of it still runs.
+    /// The new version was refused; `running` says whether a version of it still runs (one
+    /// that is loaded but faulted or stopped does not).
     Rejected {
         /// The program's name.
         name: String,
@@ -159,13 +160,13 @@ impl<E: Environment> Controller<E> {
                 return Applied::Removed(name, removed);
             }
         };
-        let running = self.program(&name).is_some();
-        if running {
-            log::warn!("online change: {name} rejected, the running version stays: {reason}");
-        } else {
-            log::warn!("online change: {name} rejected: {reason}");
+        let status = self.program(&name).map(Program::status);
+        match status {
+            Some(Status::Running) => log::warn!("online change: {name} rejected, the running version stays: {reason}"),
+            Some(status) => log::warn!("online change: {name} rejected, the loaded version stays {status}: {reason}"),
+            None => log::warn!("online change: {name} rejected, no version of it is loaded: {reason}"),
         }
-        Applied::Rejected { name, reason, running }
+        Applied::Rejected { name, reason, running: status == Some(Status::Running) }
     }
 
     /// Instantiates `compiled` and swaps it in: its name, or its name and why not.

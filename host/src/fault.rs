@@ -78,7 +78,11 @@ impl Fault {
         let message = error.message();
         let trace = error.trace();
         let show = |frame: &wasmer::FrameInfo| {
-            let name = frame.function_name().map_or_else(|| format!("func[{}]", frame.func_index()), str::to_owned);
+            // The module's `name` section, demangled (a C name stays as it is); without one, the
+            // function's index.
+            let name = frame
+                .function_name()
+                .map_or_else(|| format!("func[{}]", frame.func_index()), |name| format!("{:#}", rustc_demangle::demangle(name)));
             format!("{}!{}+{:#x}", frame.module_name(), name, frame.func_offset())
         };
         // A trap deep in a recursion has thousands of frames: keep the innermost and the

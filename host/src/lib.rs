@@ -69,6 +69,7 @@ pub use controller::{Applied, ControlError, Controller};
 pub use engine::compile_threads;
 pub use environment::{EnvError, Environment, InMemoryEnvironment, LogRecord, Value, VariableLimits, VariableRoom, KEPT_LOG_RECORDS};
 pub use fault::{Fault, FaultKind};
+pub use intrinsics::program_location;
 pub use forces::{Force, ForceTarget, Image, IoValue};
 pub use limits::{Compiler, FaultPolicy, Limits, OutputsOnFault};
 pub use program::Program;

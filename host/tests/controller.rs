@@ -9,7 +9,7 @@ use plc_host::remote::{self, Command};
 use plc_host::scheduler::Scheduler;
 use plc_host::watch::Change;
 use plc_host::{Applied, Compiled, ControlError, Controller, InMemoryEnvironment, Limits, Program, Status, Value};
-use support::healthy;
+use support::{healthy, host_log};
 
 fn healthy_program(i: u32) -> Program {
     Program::new(format!("healthy{i}"), healthy(i).as_bytes(), Limits::default()).unwrap()
@@ -47,6 +47,24 @@ fn changes_from_the_watcher_are_applied_and_reported() {
     let new = Change::Rejected { name: "fresh".into(), reason: "not wasm".into() };
     assert!(matches!(controller.apply(new), Applied::Rejected { running: false, .. }));
     assert_eq!(controller.apply(Change::Removed { name: "healthy0".into() }), Applied::Removed("healthy0".into(), true));
+}
+
+#[test]
+fn a_rejected_version_is_logged_for_what_is_loaded() {
+    let _ = host_log();
+    let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));
+    controller.add(healthy_program(0)).unwrap();
+    let reject = |controller: &mut Controller, name: &str| {
+        controller.apply(Change::Rejected { name: name.into(), reason: "not wasm".into() });
+        let logged = host_log().into_iter().rev().find(|w| w.contains(&format!("online change: {name} "))).expect("logged");
+        logged.split_once(": ").expect("target: message").1.to_owned()
+    };
+    assert_eq!(reject(&mut controller, "healthy0"), "online change: healthy0 rejected, the running version stays: not wasm");
+    assert_eq!(reject(&mut controller, "brandnew"), "online change: brandnew rejected, no version of it is loaded: not wasm");
+    controller.stop("healthy0").unwrap();
+    assert_eq!(reject(&mut controller, "healthy0"), "online change: healthy0 rejected, the loaded version stays stopped: not wasm");
+    let stopped = controller.apply(Change::Rejected { name: "healthy0".into(), reason: "not wasm".into() });
+    assert!(matches!(stopped, Applied::Rejected { running: false, .. }), "a stopped program does not run: {stopped:?}");
 }
 
 /// A second thread stops, starts, restarts and replaces a program and reads snapshots while

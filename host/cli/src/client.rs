@@ -1,5 +1,5 @@
 //! `plc-host upload|status|force|release URL ...`: the command line as a client of a running
-//! controller's online service (docs/api.md). The token comes from `PLC_TOKEN`. Exit 0 when
+//! controller's online service (docs/online.md). The token comes from `PLC_TOKEN`. Exit 0 when
 //! done, 1 when the controller refused (its reason on stderr) or cannot be reached, 2 on a
 //! usage error.
 

@@ -7,7 +7,7 @@
 //! watch = "programs"            # online change
 //! inputs = "0000"               # hex
 //! outputs = 16
-//! listen = "0.0.0.0:8600"       # the online service (docs/api.md)
+//! listen = "0.0.0.0:8600"       # the online service (docs/online.md)
 //! token_file = "plc.token"      # its bearer token (PLC_TOKEN overrides it)
 //!
 //! [limits]

@@ -1,6 +1,7 @@
 //! The log, written by a thread of its own: a message logged on the scan thread is formatted
 //! and handed over without waiting (see [`Handoff`]). `RUST_LOG` filters it as env_logger's
-//! does (default `info`).
+//! does (default `info`). A program's record shows the file and line it was written at:
+//! `[time ERROR tank_fill src/lib.rs:27] panicked: ...`.
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -28,7 +29,12 @@ impl Log for Logger {
     fn log(&self, record: &Record<'_>) {
         if self.filter.matches(record) {
             let time = humantime::format_rfc3339_millis(SystemTime::now());
-            self.out.send(format!("[{time} {:<5} {}] {}", record.level(), record.target(), record.args()));
+            // A program's record says where in its source it was written.
+            let line = match plc_host::program_location(record) {
+                Some((file, line)) => format!("[{time} {:<5} {} {file}:{line}] {}", record.level(), record.target(), record.args()),
+                None => format!("[{time} {:<5} {}] {}", record.level(), record.target(), record.args()),
+            };
+            self.out.send(line);
         }
     }
 

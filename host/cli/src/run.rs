@@ -2,13 +2,14 @@
 //! however the loop ends.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use plc_host::scheduler::Scheduler;
-use plc_host::watch::Watcher;
+use plc_host::watch::{Change, Watcher};
 use plc_host::{Applied, Controller, InMemoryEnvironment};
 
 use crate::online::Online;
@@ -35,7 +36,15 @@ impl Drop for ShutdownOnDrop<'_> {
 /// Applies the watcher's changes between two scans (each is logged); keeps the last rejection
 /// of each file; says once if online change has stopped.
 fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut BTreeMap<String, String>) {
-    for change in watcher.changes() {
+    apply_all(watcher.changes(), controller, rejected);
+    if let Some(reason) = watcher.stopped() {
+        log::error!("online change has stopped ({reason}); the programs keep running as they are");
+    }
+}
+
+/// Applies `changes` (each is logged), keeping the last rejection of each file.
+fn apply_all(changes: impl IntoIterator<Item = Change>, controller: &mut Controller, rejected: &mut BTreeMap<String, String>) {
+    for change in changes {
         match controller.apply(change) {
             Applied::Loaded(name) | Applied::Removed(name, _) => {
                 rejected.remove(&name);
@@ -46,9 +55,15 @@ fn apply_changes(watcher: &Watcher, controller: &mut Controller, rejected: &mut 
             _ => {}
         }
     }
-    if let Some(reason) = watcher.stopped() {
-        log::error!("online change has stopped ({reason}); the programs keep running as they are");
-    }
+}
+
+/// Why the program of `path` is refused: `first` has its name.
+fn duplicate(path: &Path, name: &str, first: &Path) -> String {
+    format!(
+        "{}: a program named `{name}` is already loaded (from {}): a program is named by its file's stem; rename one of the two files",
+        path.display(),
+        first.display()
+    )
 }
 
 /// Loads the programs, then scans until the count of cycles or a signal.
@@ -59,8 +74,20 @@ pub fn run(settings: RunSettings) -> ExitCode {
     env.variable_limits = options.variables;
     let mut controller = Controller::new(env);
     let mut failed = false;
+    // The file each name was loaded from: two files of the same stem are refused, and the
+    // message names both.
+    let mut files: BTreeMap<String, &Path> = BTreeMap::new();
     for path in &paths {
-        match load(path, &limits).and_then(|program| controller.add(program).map_err(|e| vec![format!("{}: {e}", path.display())])) {
+        let added = load(path, &limits).and_then(|program| {
+            let name = program.name().to_owned();
+            controller.add(program).map_err(|e| match files.get(&name) {
+                Some(first) => vec![duplicate(path, &name, first)],
+                None => vec![format!("{}: {e}", path.display())],
+            })?;
+            files.insert(name, path.as_path());
+            Ok(())
+        });
+        match added {
             Ok(()) => {}
             Err(lines) => {
                 failed = true;
@@ -81,7 +108,18 @@ pub fn run(settings: RunSettings) -> ExitCode {
     // The programs in the folder now are compiled before it returns, loaded before scan 1.
     let watcher = options.watch.as_ref().map(|dir| Watcher::spawn(dir, limits.clone(), WATCH_INTERVAL));
     let mut rejected = BTreeMap::new();
-    if let Some(watcher) = &watcher {
+    if let (Some(watcher), Some(dir)) = (&watcher, &options.watch) {
+        // The folder's programs may not take the name of one given on the command line.
+        let first: Vec<Change> = watcher.changes().collect();
+        let clash = first.iter().find_map(|change| match change {
+            Change::Load(compiled) => files.get(compiled.name()).map(|path| (compiled.name(), path)),
+            _ => None,
+        });
+        if let Some((name, path)) = clash {
+            output::error(duplicate(&dir.join(format!("{name}.wasm")), name, path));
+            return ExitCode::FAILURE;
+        }
+        apply_all(first, &mut controller, &mut rejected);
         apply_changes(watcher, &mut controller, &mut rejected);
     }
     let mut retaining = Retaining::start(&options.retain, &mut controller);

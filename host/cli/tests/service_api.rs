@@ -95,11 +95,14 @@ fn good_broken_and_trapping_uploads() {
     // Broken: every problem on a line of its own, the running version untouched.
     let broken = wasm(r#"(module (import "env" "launch_missiles" (func)) (memory (export "memory") 1))"#);
     let answer = c.expect(422, "PUT", "/api/v1/programs/good", Some(&broken));
+    assert_eq!(answer["error"], "`good` was refused; the running version is untouched", "{answer}");
     let problems: Vec<&str> = answer["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
     assert_eq!(problems.len(), 2, "{answer}");
     assert!(problems[0].contains("launch_missiles") && problems[1].contains("poll"), "{problems:?}");
     assert_eq!(c.expect(200, "GET", "/api/v1/programs/good", None)["sha256"], sha256(&good));
-    assert_eq!(c.expect(422, "PUT", "/api/v1/programs/junk", Some(b"\0asm garbage"))["problems"].as_array().unwrap().len(), 1);
+    let junk = c.expect(422, "PUT", "/api/v1/programs/junk", Some(b"\0asm garbage"));
+    assert_eq!(junk["problems"].as_array().unwrap().len(), 1);
+    assert_eq!(junk["error"], "`junk` was refused; no version of it is loaded", "{junk}");
 
     // Trapping: accepted, faulted alone at its first poll; the counter missed no scan.
     let trapping = wasm(TRAPPING);

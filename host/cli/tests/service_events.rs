@@ -59,6 +59,18 @@ fn snapshots_at_the_asked_rate_and_log_records() {
     assert!(uploaded["message"].as_str().unwrap().starts_with("online: `trap` uploaded, version "), "{uploaded}");
     assert_eq!(fault["level"], "ERROR");
     assert!(fault["message"].as_str().unwrap().starts_with("fault: unreachable"), "{fault}");
+    assert!(fault["file"].is_null() && fault["line"].is_null(), "the host's record has no source location: {fault}");
+    // A program's record says where in its source it was written.
+    let speaker = wasm(r#"(module
+        (import "env" "wasm_log" (func $log (param i32 i32 i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1) (data (i32.const 0) "tank.c") (data (i32.const 16) "hello")
+        (global $said (mut i32) (i32.const 0))
+        (func (export "poll") (if (i32.eqz (global.get $said)) (then
+            (global.set $said (i32.const 1))
+            (drop (call $log (i32.const 2) (i32.const 0) (i32.const 6) (i32.const 42) (i32.const 16) (i32.const 5)))))))"#);
+    c.expect(200, "PUT", "/api/v1/programs/speaker", Some(&speaker));
+    let said = event_of(&mut socket, "log", |e| e["target"] == "speaker");
+    assert_eq!((&said["message"], &said["file"], &said["line"]), (&Value::from("hello"), &Value::from("tank.c"), &Value::from(42)), "{said}");
     // A client that connects later gets the last records first.
     let mut late = c.events("");
     event_of(&mut late, "log", |e| e["target"] == "trap");

@@ -70,7 +70,7 @@ impl Drop for Connected {
 }
 
 fn log_event(line: &LogLine) -> String {
-    json!({"type": "log", "level": line.level, "target": line.target, "message": line.message, "time_ms": line.time_ms}).to_string()
+    json!({"type": "log", "level": line.level, "target": line.target, "message": line.message, "time_ms": line.time_ms, "file": line.file, "line": line.line}).to_string()
 }
 
 async fn client(mut socket: WebSocket, state: State, interval_ms: Option<u64>) {

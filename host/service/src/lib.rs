@@ -1,6 +1,6 @@
 //! # plc-service: the controller online
 //!
-//! An HTTP/JSON API (axum, `docs/api.md`), a WebSocket of scan snapshots and log records, and
+//! An HTTP/JSON API (axum, `docs/online.md`), a WebSocket of scan snapshots and log records, and
 //! one web page, served on a tokio runtime of its own threads. It reaches the controller only
 //! through [`plc_host::remote`]: commands queued without waiting (a full queue is a 503) and
 //! applied by `Controller::serve` between two scans, and snapshots the scan thread publishes

@@ -25,6 +25,12 @@ pub struct LogLine {
     pub message: String,
     /// When, in milliseconds since the Unix epoch.
     pub time_ms: u64,
+    /// Where a program's record was written: its source file and line (none for the host's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The line in [`file`](Self::file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 static SINK: OnceLock<SyncSender<LogLine>> = OnceLock::new();
@@ -71,11 +77,14 @@ impl<L: Log> Log for Tee<L> {
             return;
         }
         let Some(sink) = SINK.get() else { return };
+        let location = plc_host::program_location(record);
         let line = LogLine {
             level: record.level().as_str(),
             target: record.target().to_owned(),
             message: record.args().to_string(),
             time_ms: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            file: location.map(|(file, _)| file.to_owned()),
+            line: location.map(|(_, line)| line),
         };
         if sink.try_send(line).is_err() {
             DROPPED.fetch_add(1, Ordering::Relaxed);

@@ -11,7 +11,7 @@ use crate::state::State;
 use crate::{auth, events, page};
 
 async fn no_route(OriginalUri(uri): OriginalUri, request: Request) -> ApiError {
-    ApiError::not_found(format!("no endpoint {} {}: see docs/api.md", request.method(), uri.path()))
+    ApiError::not_found(format!("no endpoint {} {}: see docs/online.md", request.method(), uri.path()))
 }
 
 async fn no_method(OriginalUri(uri): OriginalUri, request: Request) -> ApiError {

@@ -166,7 +166,8 @@ function render(snapshot) {
 function addLog(record) {
   const log = $("log");
   const time = new Date(record.time_ms).toLocaleTimeString();
-  log.append(el("li", { className: record.level, textContent: `${time} ${record.level} ${record.target}: ${record.message}` }));
+  const where = record.file ? ` ${record.file}:${record.line}` : "";
+  log.append(el("li", { className: record.level, textContent: `${time} ${record.level} ${record.target}${where}: ${record.message}` }));
   while (log.children.length > 200) log.firstChild.remove();
   log.scrollTop = log.scrollHeight;
 }

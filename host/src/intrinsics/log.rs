@@ -36,6 +36,16 @@ pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// Where a program's log record was written (its source file and line, as the program passed
+/// them), or `None` for a record the host itself logged. A program's records carry no module
+/// path, which the `log` macros always set; a program that passed no file has no location.
+pub fn program_location<'a>(record: &log::Record<'a>) -> Option<(&'a str, u32)> {
+    match (record.module_path(), record.file(), record.line()) {
+        (None, Some(file), Some(line)) if !file.is_empty() => Some((file, line)),
+        _ => None,
+    }
+}
+
 pub(super) fn wasm_log(mut env: Env<'_>, level: i32, file: i32, file_len: i32, line: i32, message: i32, message_len: i32) -> Result<i32, RuntimeError> {
     let code = with_memory(env.as_mut(), |tx, env, view| {
         if tx.logs_left == 0 {

@@ -15,16 +15,18 @@ use crate::transaction::Transaction;
 
 mod io;
 mod log;
+mod variable_errors;
 mod variables;
 
 use io::*;
 pub(crate) use log::escape_controls;
+pub use log::program_location;
 use log::*;
+use variable_errors::VariableErrors;
 use variables::*;
 
 pub(super) const OK: i32 = wasm_result_t::WASM_SUCCESS as i32;
 pub(super) const GENERIC: i32 = wasm_result_t::WASM_GENERIC_ERROR as i32;
-pub(super) const BAD_TYPE: i32 = wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32;
 
 
 /// Everything the host functions of one instance reach.
@@ -37,11 +39,13 @@ pub(crate) struct GuestState {
     pub(crate) meter: Option<(Global, Global)>,
     /// The poll in progress, or the last one.
     pub(crate) tx: Transaction,
+    /// The last error of each variable, as the host's log said it.
+    pub(crate) variable_errors: VariableErrors,
 }
 
 impl GuestState {
     pub(crate) fn new(program: Arc<str>, log_budget: u32) -> Self {
-        GuestState { lent: Lent::default(), memory: None, meter: None, tx: Transaction::new(program, log_budget) }
+        GuestState { lent: Lent::default(), memory: None, meter: None, tx: Transaction::new(program, log_budget), variable_errors: VariableErrors::default() }
     }
 }
 
@@ -115,12 +119,20 @@ pub(super) fn guest_range(view: &MemoryView<'_>, ptr: i32, len: i32) -> Option<(
 /// Runs `f` with the poll's transaction, the lent environment and a view of the guest's
 /// memory; `GENERIC` outside a poll (an intrinsic called from the start function: there is
 /// no memory to talk through yet).
-pub(super) fn with_memory(mut env: Env<'_>, f: impl FnOnce(&mut Transaction, &mut dyn Environment, &MemoryView<'_>) -> i32) -> i32 {
+pub(super) fn with_memory(env: Env<'_>, f: impl FnOnce(&mut Transaction, &mut dyn Environment, &MemoryView<'_>) -> i32) -> i32 {
+    with_variable_errors(env, |tx, _, world, view| f(tx, world, view))
+}
+
+/// [`with_memory`], with the variables' last errors too.
+pub(super) fn with_variable_errors(
+    mut env: Env<'_>,
+    f: impl FnOnce(&mut Transaction, &mut VariableErrors, &mut dyn Environment, &MemoryView<'_>) -> i32,
+) -> i32 {
     let (state, store) = env.data_and_store_mut();
     let Some(memory) = state.memory.clone() else { return GENERIC };
     let Some(world) = state.lent.get() else { return GENERIC };
     let view = memory.view(&store);
-    f(&mut state.tx, world, &view)
+    f(&mut state.tx, &mut state.variable_errors, world, &view)
 }
 
 

@@ -242,3 +242,25 @@ pub fn retained_counter(step: i32, double: bool) -> String {
                 (drop (call $out (i32.const 0) (i32.const 0) (i32.const 4)))))"#
     )
 }
+
+/// Every record at `info` and above that this test binary logged through the `log` crate, as
+/// `LEVEL target: message`; the first call installs the logger that keeps them.
+pub fn host_log() -> Vec<String> {
+    struct Keep(std::sync::Mutex<Vec<String>>);
+    impl log::Log for Keep {
+        fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+            metadata.level() <= log::Level::Info
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            if self.enabled(record.metadata()) {
+                self.0.lock().unwrap().push(format!("{} {}: {}", record.level(), record.target(), record.args()));
+            }
+        }
+        fn flush(&self) {}
+    }
+    static KEEP: Keep = Keep(std::sync::Mutex::new(Vec::new()));
+    if log::set_logger(&KEEP).is_ok() {
+        log::set_max_level(log::LevelFilter::Info);
+    }
+    KEEP.0.lock().unwrap().clone()
+}

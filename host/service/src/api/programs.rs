@@ -82,7 +82,7 @@ pub async fn upload(
     let compiled = tokio::task::spawn_blocking(move || Compiled::new(compiling, &wasm, limits))
         .await
         .map_err(|_| ApiError::unavailable("the compiler failed"))?
-        .map_err(|e| ApiError::unprocessable(format!("`{name}` was refused; the running version is untouched"), e.lines()))?;
+        .map_err(|e| ApiError::unprocessable(refused(&state, &name), e.lines()))?;
     drop(permit);
     let sha = *compiled.sha256();
     let command = match expected {
@@ -106,6 +106,15 @@ pub async fn upload(
         Some(p) => json!({"name": name, "sha256": hex(&sha), "polled": p.stats.polls > 0 || p.status != Status::Running, "program": views::program(p)}),
         None => json!({"name": name, "sha256": hex(&sha), "polled": false, "program": null}),
     }))
+}
+
+/// The first line of a refused upload: what stays of the program.
+fn refused(state: &State, name: &str) -> String {
+    match state.remote.snapshot().and_then(|s| s.programs.iter().find(|p| p.name == name).map(|p| p.status)) {
+        Some(Status::Running) => format!("`{name}` was refused; the running version is untouched"),
+        Some(status) => format!("`{name}` was refused; the loaded version is untouched ({status})"),
+        None => format!("`{name}` was refused; no version of it is loaded"),
+    }
 }
 
 /// `DELETE /api/v1/programs/{name}`.

@@ -13,6 +13,13 @@ static IMAGE: ProcessImage<1, 1> = ProcessImage::new();
 const MODE: Input<u8> = IMAGE.input(0);
 const COUNT: Output<u8> = IMAGE.output(0);
 
+/// A function of its own, so that a trap's backtrace names it (this guest keeps its `name`
+/// section: see the workspace's Cargo.toml).
+#[inline(never)]
+fn boom(scan: u8) -> ! {
+    panic!("boom at scan {}", scan)
+}
+
 fn recurse(depth: u64) -> u64 {
     let local = black_box([depth; 16]);
     if black_box(true) { recurse(depth + 1) + local[3] } else { 0 }
@@ -24,7 +31,7 @@ fn faults(scans: &mut u8) {
     COUNT.set(*scans);
     let _ = SCANS.set(i32::from(*scans));
     match MODE.get() {
-        1 => panic!("boom at scan {}", scans),
+        1 => boom(*scans),
         2 => core::arch::wasm32::unreachable(),
         3 => loop {
             black_box(());
