@@ -69,6 +69,18 @@ static inline int wasm_plc_strlen(const char *s) {
 #define WASM_PLC_ABI_VERSION 1
 
 /**
+ * The longest name, in bytes, of one field of a program's state (dotted: "alarm.et").
+ * Longer names get `WASM_GENERIC_ERROR`.
+ */
+#define WASM_PLC_MAX_STATE_NAME_LEN 255
+
+/**
+ * The longest type string, in bytes, of one field of a program's state ("[Ton/1; 4]").
+ * Longer ones get `WASM_GENERIC_ERROR`.
+ */
+#define WASM_PLC_MAX_STATE_TYPE_LEN 64
+
+/**
  * The longest variable name, in bytes, a host accepts. Longer names get `WASM_GENERIC_ERROR`.
  */
 #define WASM_PLC_MAX_VARIABLE_NAME_LEN 255
@@ -324,6 +336,36 @@ WASM_PLC_IMPORT(wasm_handle_write_double) extern int wasm_handle_write_double(ui
  * Write an integer variable by its handle. As `wasm_handle_write_boolean`.
  */
 WASM_PLC_IMPORT(wasm_handle_write_int) extern int wasm_handle_write_int(uint32_t handle, int32_t value);
+
+/**
+ * Record one field of the program's state: its `name` (UTF-8, dotted for a field of a
+ * field: "alarm.et", at most `WASM_PLC_MAX_STATE_NAME_LEN` bytes), its `type` (a canonical
+ * type string: "u32", "[i16; 4]", "Ton/1", at most `WASM_PLC_MAX_STATE_TYPE_LEN` bytes)
+ * and its `data_len` bytes, little-endian. The host copies all three.
+ *
+ * Only valid inside the program's `plc_state_save` export, which the host calls when a
+ * new version replaces the program; elsewhere it returns `WASM_GENERIC_ERROR`, as it does
+ * for a pointer outside the program's memory, a name or type too long or not UTF-8, a name
+ * already recorded, or a state over the host's limit (bytes or records).
+ *
+ * An addition to ABI v1 (not in the original ten).
+ */
+WASM_PLC_IMPORT(wasm_state_write) extern int wasm_state_write(const char *name, int name_len, const char *type, int type_len, const char *data, int data_len);
+
+/**
+ * Read back one field of the state the version before this one saved: copies its bytes
+ * into `buffer` when a record of that `name` exists with exactly this `type` and
+ * `buffer_len` bytes. `WASM_UNKNOWN_VARIABLE` when there is no record of that name (a new
+ * field: it keeps its initial value), `WASM_BAD_VARIABLE_TYPE` when its type or length
+ * differs (the field keeps its initial value), and nothing is copied.
+ *
+ * Only valid inside the program's `plc_state_load` export, which the host calls on a new
+ * version before its first poll; elsewhere it returns `WASM_GENERIC_ERROR`, as it does
+ * for a pointer outside the program's memory or a name or type too long or not UTF-8.
+ *
+ * An addition to ABI v1 (not in the original ten).
+ */
+WASM_PLC_IMPORT(wasm_state_read) extern int wasm_state_read(const char *name, int name_len, const char *type, int type_len, char *buffer, int buffer_len);
 
 #ifdef __cplusplus
 }  // extern "C"

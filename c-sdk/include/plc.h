@@ -657,4 +657,8 @@ static inline bool plc_rs(plc_rs_t *b, bool set, bool reset1) {
     return b->q1;
 }
 
+/* ---- Program state carried to a new version: PLC_STATE(...) --------------------------------- */
+
+#include "plc_state.h"
+
 #endif /* WASM_PLC_PLC_H */

@@ -9,8 +9,6 @@
 //!   poll, through the `Watcher` (polling every 10 ms, a file taken once settled).
 
 use std::hint::black_box;
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -48,18 +46,11 @@ fn scan(c: &mut Criterion) {
     group.finish();
 }
 
+mod support;
+
 /// Real programs: the examples, built as the tests build them.
 fn example(package: &str) -> Vec<u8> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let target = root.join("target/guests");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "-p", package, "--target-dir"])
-        .arg(&target)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::read(target.join(format!("wasm32-unknown-unknown/wasm/{}.wasm", package.replace('-', "_")))).unwrap()
+    support::guest(package)
 }
 
 fn compile(c: &mut Criterion) {

@@ -5,6 +5,7 @@ use crate::compiled::Compiled;
 use crate::controller::{ControlError, Controller};
 use crate::environment::{Environment, Value};
 use crate::forces::{Force, ForceTarget};
+use crate::state::Swap;
 
 /// What another thread asks of the controller.
 #[derive(Debug)]
@@ -21,6 +22,18 @@ pub enum Command {
     /// As [`Replace`](Self::Replace), only if a program of that name runs from a module with
     /// this SHA-256 (an upload's `If-Match`); else [`ControlError::VersionMismatch`].
     ReplaceIfMatch(Box<Compiled>, [u8; 32]),
+    /// Instantiate this new version and swap it in (or add it), warm or cold, and only if the
+    /// running version has this SHA-256 when one is given (else
+    /// [`ControlError::VersionMismatch`]). [`Replace`](Self::Replace) and
+    /// [`ReplaceIfMatch`](Self::ReplaceIfMatch) are its warm forms.
+    ReplaceWith {
+        /// The new version.
+        compiled: Box<Compiled>,
+        /// The SHA-256 the running version must have (an upload's `If-Match`), if any.
+        if_match: Option<[u8; 32]>,
+        /// Whether its state carries over.
+        swap: Swap,
+    },
     /// Remove the program of that name.
     Remove(String),
     /// Write a variable once, as a program's write would be: it must exist, the value must
@@ -46,20 +59,9 @@ impl<E: Environment> Controller<E> {
             Command::Stop(name) => self.stop(&name),
             Command::Start(name) => self.start(&name),
             Command::Restart(name) => self.restart(&name),
-            Command::Replace(compiled) => self.swap(*compiled),
-            Command::ReplaceIfMatch(compiled, expected) => {
-                let running = self.program(compiled.name()).map(|p| *p.sha256());
-                match running {
-                    Some(sha) if sha == expected => self.swap(*compiled),
-                    Some(sha) => Err(ControlError::VersionMismatch(format!(
-                        "`{}` runs version {}, not {}",
-                        compiled.name(),
-                        hex(&sha),
-                        hex(&expected)
-                    ))),
-                    None => Err(ControlError::VersionMismatch(format!("no program named `{}` runs", compiled.name()))),
-                }
-            }
+            Command::Replace(compiled) => self.swap(*compiled, None, Swap::Warm),
+            Command::ReplaceIfMatch(compiled, expected) => self.swap(*compiled, Some(expected), Swap::Warm),
+            Command::ReplaceWith { compiled, if_match, swap } => self.swap(*compiled, if_match, swap),
             Command::Remove(name) => {
                 if self.remove(&name) {
                     Ok(())
@@ -77,10 +79,25 @@ impl<E: Environment> Controller<E> {
         }
     }
 
-    /// Instantiates `compiled` and swaps it in.
-    fn swap(&mut self, compiled: Compiled) -> Result<(), ControlError> {
+    /// Instantiates `compiled` and swaps it in, if the running version is `expected` when
+    /// that is given.
+    fn swap(&mut self, compiled: Compiled, expected: Option<[u8; 32]>, swap: Swap) -> Result<(), ControlError> {
+        if let Some(expected) = expected {
+            match self.program(compiled.name()).map(|p| *p.sha256()) {
+                Some(sha) if sha == expected => {}
+                Some(sha) => {
+                    return Err(ControlError::VersionMismatch(format!(
+                        "`{}` runs version {}, not {}",
+                        compiled.name(),
+                        hex(&sha),
+                        hex(&expected)
+                    )))
+                }
+                None => return Err(ControlError::VersionMismatch(format!("no program named `{}` runs", compiled.name()))),
+            }
+        }
         let program = compiled.instantiate().map_err(|e| ControlError::Instantiation(e.to_string()))?;
-        self.replace(program);
+        self.replace_with(program, swap);
         Ok(())
     }
 

@@ -60,6 +60,8 @@ pub struct Compiled {
     pub(crate) retained: Vec<Declared>,
     /// The SHA-256 of the module's bytes.
     pub(crate) sha256: [u8; 32],
+    /// Its state on a fresh instance, measured at load, if it exports `plc_state_save`.
+    pub(crate) initial_state: Option<crate::state::Records>,
 }
 
 impl fmt::Debug for Compiled {
@@ -83,7 +85,15 @@ impl Compiled {
             return Err(LoadError::Invalid(problems));
         }
         let sha256 = Sha256::digest(wasm).into();
-        Ok(Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, retained, sha256 })
+        let mut compiled = Compiled { name: Arc::from(name.into()), engine, module, limits, memory_exceeded, retained, sha256, initial_state: None };
+        compiled.initial_state = crate::state::measure(&compiled)?;
+        Ok(compiled)
+    }
+
+    /// Its state on a fresh instance, measured at load (`None` when it exports no
+    /// `plc_state_save`): what a new version of it would carry over, at most.
+    pub fn initial_state(&self) -> Option<&crate::state::Records> {
+        self.initial_state.as_ref()
     }
 
     /// The SHA-256 of the module's bytes, as given to [`new`](Self::new).

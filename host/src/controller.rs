@@ -10,6 +10,7 @@ use crate::forces::Forces;
 use crate::program::Program;
 use crate::scheduler::CycleStats;
 use crate::snapshot::{ProgramSnapshot, Snapshot};
+use crate::state::Swap;
 use crate::supervisor::Status;
 use crate::watch::Change;
 
@@ -85,12 +86,14 @@ pub struct Controller<E: Environment = InMemoryEnvironment> {
     scans: u64,
     cycle: CycleStats,
     forces: Forces,
+    /// How [`apply`](Self::apply) swaps in a new version from the folder watcher.
+    swap: Swap,
 }
 
 impl<E: Environment> Controller<E> {
     /// A controller with no programs yet.
     pub fn new(env: E) -> Self {
-        Controller { programs: Vec::new(), env, scans: 0, cycle: CycleStats::default(), forces: Forces::default() }
+        Controller { programs: Vec::new(), env, scans: 0, cycle: CycleStats::default(), forces: Forces::default(), swap: Swap::Warm }
     }
 
     /// Adds a program, polled after those added before it; refused when a program of the same
@@ -104,12 +107,37 @@ impl<E: Environment> Controller<E> {
     }
 
     /// Swaps in a program for the one of the same name (keeping its place in the scan order),
-    /// or adds it. Variables live in the environment, so they survive the swap.
+    /// or adds it. Variables live in the environment, so they survive the swap; the program's
+    /// own state carries over too ([`Swap::Warm`]), field by field, when both versions export
+    /// it (see [`state`](crate::state)).
     pub fn replace(&mut self, program: Program) {
+        self.replace_with(program, Swap::Warm);
+    }
+
+    /// [`replace`](Self::replace), starting the new version from its initial state: the
+    /// running version's state is dropped ([`Swap::Cold`]).
+    pub fn replace_cold(&mut self, program: Program) {
+        self.replace_with(program, Swap::Cold);
+    }
+
+    /// [`replace`](Self::replace) with the state carried over or not, as `swap` says.
+    pub fn replace_with(&mut self, mut program: Program, swap: Swap) {
         match self.programs.iter_mut().find(|p| p.name() == program.name()) {
-            Some(slot) => *slot = program,
+            Some(slot) => {
+                match swap {
+                    Swap::Warm => program.take_over(slot),
+                    Swap::Cold => log::info!(target: program.name(), "online change: the new version starts cold, as asked"),
+                }
+                *slot = program;
+            }
             None => self.programs.push(program),
         }
+    }
+
+    /// How [`apply`](Self::apply) swaps in a new version from the folder watcher: warm (the
+    /// default) or cold (`plc-host run --cold-swap`).
+    pub fn set_swap(&mut self, swap: Swap) {
+        self.swap = swap;
     }
 
     /// Removes the program of that name; false if there was none.
@@ -174,7 +202,7 @@ impl<E: Environment> Controller<E> {
         let name = compiled.name().to_owned();
         match compiled.instantiate() {
             Ok(program) => {
-                self.replace(program);
+                self.replace_with(program, self.swap);
                 Ok(name)
             }
             Err(e) => Err((name, e.to_string())),
@@ -243,6 +271,12 @@ impl<E: Environment> Controller<E> {
 
     fn program_mut(&mut self, name: &str) -> Result<&mut Program, ControlError> {
         self.programs.iter_mut().find(|p| p.name() == name).ok_or_else(|| ControlError::UnknownProgram(name.to_owned()))
+    }
+
+    /// The state of the program of that name now, as records ([`Program::state`]), between
+    /// two scans.
+    pub fn state(&mut self, name: &str) -> Result<crate::state::Records, ControlError> {
+        self.program_mut(name)?.state().map_err(|e| ControlError::Unsupported(format!("`{name}` has no state to show: {e}")))
     }
 
     /// Takes the scheduler's statistics, for the snapshots: call it after each scan.

@@ -124,7 +124,7 @@ pub(crate) fn classify(error: RuntimeError, exhausted: Option<bool>, grew: bool,
         Fault::from_runtime(error, None)
     };
     match fault.kind {
-        FaultKind::CpuBudget if during == abi::POLL_EXPORT => {
+        FaultKind::CpuBudget if [abi::POLL_EXPORT, abi::STATE_SAVE_EXPORT, abi::STATE_LOAD_EXPORT].contains(&during) => {
             fault.message = format!("{during} used all of its {} instructions (an endless loop?)", limits.cpu_budget)
         }
         FaultKind::CpuBudget => {

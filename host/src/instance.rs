@@ -16,6 +16,8 @@ use crate::limits::Limits;
 use crate::metering::{POINTS_EXHAUSTED, REMAINING_POINTS};
 use crate::transaction::OwnedOutputs;
 
+mod carry;
+
 /// The CPU budget of one instance: the meter's two globals, looked up once.
 struct Meter {
     remaining: Global,
@@ -52,6 +54,8 @@ pub(crate) struct Live {
     init: Vec<(&'static str, TypedFunction<(), ()>)>,
     /// The program's memory and its copy of the process image, if it exports `plc_image`.
     image: Option<(Memory, MemoryImage)>,
+    /// `plc_state_save`, `plc_state_load` and the state waiting for the first poll.
+    pub(crate) carry: carry::Exports,
 }
 
 impl Live {
@@ -92,6 +96,7 @@ impl Live {
             .into_iter()
             .filter_map(|name| Some((name, instance.exports.get_typed_function::<(), ()>(&store, name).ok()?)))
             .collect();
+        let carry = carry::Exports::of(&instance, &store);
         let meter = Meter::of(&instance)?;
         state.as_mut(&mut store).meter = Some((meter.remaining.clone(), meter.exhausted.clone()));
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
@@ -111,7 +116,7 @@ impl Live {
                 }
             }
         }
-        Ok(Live { store, state, meter, poll, init, image })
+        Ok(Live { store, state, meter, poll, init, image, carry })
     }
 
     /// One poll: `_initialize` and `init` first on a new instance, then `poll` on a full
@@ -122,7 +127,7 @@ impl Live {
         let limits = &compiled.limits;
         self.state.as_mut(&mut self.store).tx.begin(env);
         compiled.memory_exceeded.store(false, Ordering::Relaxed);
-        let Live { store, state, meter, poll, init, image } = self;
+        let Live { store, state, meter, poll, init, image, carry } = self;
         if let Some((memory, image)) = image {
             // The program's own image: the inputs and the published outputs, copied in.
             let placed = image.copy_in(&memory.view(store), env, &compiled.name)?;
@@ -133,6 +138,8 @@ impl Live {
                 // On what the start function and `plc_abi_version` left of the first budget.
                 call(store, meter, &init, compiled, name)?;
             }
+            // Online change: the state the version before saved, on a budget of its own.
+            carry::load_pending(store, state, meter, carry, compiled)?;
             meter.refill(store, limits.cpu_budget)?;
             call(store, meter, poll, compiled, abi::POLL_EXPORT)
         };

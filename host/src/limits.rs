@@ -134,6 +134,12 @@ pub struct Limits {
     /// with a stack overflow. Small by default, since a trap's cost grows with the depth of
     /// the stack it unwinds. (A Rust program's shadow stack is in its linear memory.)
     pub stack_bytes: usize,
+    /// The largest state a program may carry to a new version, in bytes: the names, type
+    /// strings and values of its records together. A program whose state (measured at load)
+    /// is larger is refused.
+    pub state_bytes: usize,
+    /// The most records (fields) of a program's state.
+    pub state_records: u32,
 }
 
 impl Default for Limits {
@@ -150,6 +156,8 @@ impl Default for Limits {
             table_elements: 65_536,
             module_bytes: 8 * 1024 * 1024,
             stack_bytes: 128 * 1024,
+            state_bytes: 64 * 1024,
+            state_records: 4096,
         }
     }
 }

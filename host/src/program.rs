@@ -13,6 +13,8 @@ use crate::stats::ProgramStats;
 use crate::supervisor::{Status, Supervisor};
 use crate::transaction::OwnedOutputs;
 
+mod carry;
+
 /// A PLC program: one wasm module (shared with the programs of the same bytes, compiler and
 /// budget; its store made with tunables of its own), its limits, at most one live instance,
 /// and what the controller knows of it.
@@ -23,6 +25,8 @@ pub struct Program {
     stats: ProgramStats,
     /// The output bits it changed: what goes to 0 on a fault under [`OutputsOnFault::Zero`].
     owned: OwnedOutputs,
+    /// What it took over of its predecessor's state.
+    carried: Option<crate::state::Carried>,
 }
 
 impl fmt::Debug for Program {
@@ -51,6 +55,7 @@ impl Program {
             supervisor: Supervisor::new(),
             stats: ProgramStats::default(),
             owned: OwnedOutputs::default(),
+            carried: None,
         })
     }
 
@@ -153,11 +158,8 @@ impl Program {
         if !self.supervisor.ready() {
             return (Ok(()), started);
         }
-        let outcome = match &mut self.live {
-            Some(live) => live.run(env, &self.compiled, &mut self.owned, &mut self.stats.errors),
-            None => Live::new(&self.compiled)
-                .and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned, &mut self.stats.errors)),
-        };
+        let outcome = self.run_live(env);
+        let outcome = self.after_load(env, outcome);
         let ended = Instant::now();
         self.stats.polled(ended.saturating_duration_since(started));
         let outcome = match outcome {
@@ -178,6 +180,15 @@ impl Program {
             }
         };
         (outcome, ended)
+    }
+
+    /// One poll of the live instance, or of a fresh one.
+    fn run_live(&mut self, env: &mut dyn Environment) -> Result<(), Fault> {
+        match &mut self.live {
+            Some(live) => live.run(env, &self.compiled, &mut self.owned, &mut self.stats.errors),
+            None => Live::new(&self.compiled)
+                .and_then(|live| self.live.insert(live).run(env, &self.compiled, &mut self.owned, &mut self.stats.errors)),
+        }
     }
 
     /// Puts the program's outputs in their safe state: the bits it changed go to zero under

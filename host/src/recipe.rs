@@ -93,6 +93,24 @@ impl Recipe {
     /// Runs every pass against `programs`, polled in order once per pass, stopping at the first
     /// pass that fails.
     pub fn run(&self, programs: &mut [Program]) -> Result<(), Failure> {
+        self.play(programs, &mut |_| {})
+    }
+
+    /// [`run`](Self::run) with an online change before every pass: each program is replaced by
+    /// `new_version(name)`, which takes its state over as
+    /// [`Controller::replace`](crate::Controller::replace) does. A program whose declared state
+    /// is all it keeps between scans passes its recipe unchanged.
+    pub fn run_with_swaps(&self, programs: &mut [Program], new_version: impl Fn(&str) -> Program) -> Result<(), Failure> {
+        self.play(programs, &mut |programs| {
+            for program in programs.iter_mut() {
+                let mut new = new_version(program.name());
+                new.take_over(program);
+                *program = new;
+            }
+        })
+    }
+
+    fn play(&self, programs: &mut [Program], before_pass: &mut dyn FnMut(&mut [Program])) -> Result<(), Failure> {
         let names: Vec<&str> = programs.iter().map(Program::name).collect();
         let fits = |(want, got): (&String, &&str)| *got == want || got.ends_with(&format!("_{want}"));
         if !self.programs.is_empty() && (self.programs.len() != names.len() || !self.programs.iter().zip(&names).all(fits)) {
@@ -115,6 +133,7 @@ impl Recipe {
                     mem.variables.insert(name.clone(), *value);
                 }
             }
+            before_pass(programs);
             for program in programs.iter_mut() {
                 let name = program.name().to_owned();
                 program.poll(&mut env).map_err(|fault| fail(format!("{name} faulted: {fault}")))?;

@@ -83,7 +83,7 @@ pub fn validate(module: &Module, limits: &Limits) -> Vec<Problem> {
         }
         Some(Some(_)) => {}
     }
-    for init in [abi::REACTOR_INIT_EXPORT, abi::INIT_EXPORT] {
+    for init in [abi::REACTOR_INIT_EXPORT, abi::INIT_EXPORT, abi::STATE_SAVE_EXPORT, abi::STATE_LOAD_EXPORT] {
         match function_export(init) {
             Some(Some(ty)) if ty.params().is_empty() && ty.results().is_empty() => {}
             Some(_) => problem(format!("export `{init}` must be a function taking no parameters and returning nothing")),

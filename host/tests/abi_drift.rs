@@ -161,6 +161,29 @@ fn both_twins_declare_the_same_retained_variable() {
     }
 }
 
+/// Both twins save the same state, record for record, and each takes its own over as a new
+/// version: the scans count on.
+#[test]
+fn both_twins_carry_the_same_state() {
+    let mut saved = Vec::new();
+    for (name, wasm) in [("rust", rust_guest("guest-abi-all")), ("c", c_test_guest("abi_all"))] {
+        let mut controller = plc_host::Controller::new(env(2, 3));
+        controller.env_mut().inputs = vec![7, 9];
+        controller.add(load(name, &wasm)).unwrap();
+        for _ in 0..3 {
+            assert!(controller.scan().is_empty(), "{name}");
+        }
+        controller.replace(load(name, &wasm));
+        assert!(controller.scan().is_empty(), "{name}");
+        let carried = controller.program(name).unwrap().carried().cloned().unwrap();
+        assert_eq!((carried.kept, carried.new.len(), carried.dropped.len()), (2, 0, 0), "{name}");
+        let records: Vec<_> = controller.state(name).unwrap().iter().map(|r| (r.name.to_owned(), r.type_name.to_owned(), r.bytes.to_vec())).collect();
+        saved.push(records);
+    }
+    assert_eq!(saved[0], [("scans".into(), "u32".into(), vec![4, 0, 0, 0]), ("levels".into(), "[u16; 2]".into(), vec![7, 0, 9, 0])]);
+    assert_eq!(saved[0], saved[1]);
+}
+
 /// The process image's descriptor as each SDK lays it out: `plc_image` is an immutable i32
 /// global whose value is the address of a `wasm_process_image_t` of `plc_abi` (16 bytes), with
 /// the declared lengths and two ranges inside the memory that do not overlap.

@@ -9,9 +9,9 @@ use plc_host::recipe::Recipe;
 use plc_host::{Limits, Program};
 use support::*;
 
-/// The example's programs in one language, in the recipe's order.
-fn programs(example: &Path, recipe: &Recipe, language: &str) -> Vec<Program> {
-    let mut found: Vec<(String, Vec<u8>)> = match language {
+/// The example's modules in one language, by name.
+fn modules(example: &Path, language: &str) -> Vec<(String, Vec<u8>)> {
+    match language {
         "rust" => example_crates(example).iter().map(|m| (package_name(m), rust_guest(&package_name(m)))).collect(),
         _ => {
             let mut sources: Vec<_> = std::fs::read_dir(example.join("c")).unwrap().map(|e| e.unwrap().path()).collect();
@@ -19,7 +19,12 @@ fn programs(example: &Path, recipe: &Recipe, language: &str) -> Vec<Program> {
             sources.sort();
             sources.iter().map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), c_guest(&[p]))).collect()
         }
-    };
+    }
+}
+
+/// The example's programs in one language, in the recipe's order.
+fn programs(example: &Path, recipe: &Recipe, language: &str) -> Vec<Program> {
+    let mut found = modules(example, language);
     if !recipe.programs.is_empty() {
         let position = |name: &str| recipe.programs.iter().position(|p| name == p || name.ends_with(&format!("-{p}")));
         found.sort_by_key(|(name, _)| position(name).unwrap_or_else(|| panic!("{name} is not among {:?}", recipe.programs)));
@@ -43,6 +48,28 @@ fn every_example_passes_its_recipe_in_rust_and_in_c() {
             assert!(!programs.is_empty(), "{name} has {language} programs");
             if let Err(failure) = recipe.run(&mut programs) {
                 panic!("{name} in {language}: {failure}");
+            }
+        }
+    }
+}
+
+/// Every example but blinky (the minimal program, which starts cold) declares all the state it
+/// keeps between scans: it passes its recipe with an online change to a new instance of itself
+/// before every pass, in both languages.
+#[test]
+fn every_example_passes_its_recipe_with_a_new_version_before_every_pass() {
+    for example in examples().into_iter().filter(|e| !e.ends_with("blinky")) {
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        let recipe = Recipe::from_json(&std::fs::read_to_string(example.join("recipe.json")).unwrap()).unwrap();
+        for language in ["rust", "c"] {
+            let mut programs = programs(&example, &recipe, language);
+            let modules: Vec<(String, Vec<u8>)> = modules(&example, language).into_iter().map(|(n, w)| (n.replace('-', "_"), w)).collect();
+            let new_version = |program: &str| {
+                let (_, wasm) = modules.iter().find(|(n, _)| n == program).expect("the program's module");
+                Program::new(program, wasm, Limits::default()).unwrap()
+            };
+            if let Err(failure) = recipe.run_with_swaps(&mut programs, new_version) {
+                panic!("{name} in {language}, swapped before every pass: {failure}");
             }
         }
     }

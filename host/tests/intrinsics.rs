@@ -89,6 +89,20 @@ fn wild_pointers_and_negative_lengths_get_generic_error_from_every_intrinsic() {
         ("wasm_handle_write_boolean", &["call $wasm_handle_write_boolean (i32.const 0) (i32.const 1)"]),
         ("wasm_handle_write_double", &["call $wasm_handle_write_double (i32.const 1) (f64.const 1)"]),
         ("wasm_handle_write_int", &["call $wasm_handle_write_int (i32.const 2) (i32.const 1)"]),
+        // Outside plc_state_save and plc_state_load, and with wild pointers or negative lengths
+        // (host/tests/state_hostile.rs has them inside a save and a load).
+        ("wasm_state_write", &[
+            "call $wasm_state_write ({WILD}) (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1)",
+            "call $wasm_state_write (i32.const 100) (i32.const 1) (i32.const 100) (i32.const -1) (i32.const 100) (i32.const 1)",
+            "call $wasm_state_write (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1) ({WILD}) (i32.const 4)",
+            "call $wasm_state_write (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1)",
+        ]),
+        ("wasm_state_read", &[
+            "call $wasm_state_read ({WILD}) (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1)",
+            "call $wasm_state_read (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1) ({WILD}) (i32.const 4)",
+            "call $wasm_state_read (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 100) (i32.const -3)",
+            "call $wasm_state_read (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 100) (i32.const 1)",
+        ]),
     ];
     for intrinsic in abi::INTRINSICS {
         assert!(calls.iter().any(|(n, _)| *n == intrinsic.name), "add wild-pointer calls for {}", intrinsic.name);

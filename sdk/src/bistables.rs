@@ -38,6 +38,32 @@ impl Rs {
     }
 }
 
+/// The records of the bistables (layouts in docs/abi.md, "Program state").
+mod records {
+    use super::{Rs, Sr};
+    use crate::state::{Record, TypeName};
+
+    /// `Sr/1` and `Rs/1`: Q1 (1).
+    macro_rules! bistable {
+        ($($block:ident => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 1];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 1] {
+                    [u8::from(self.q1)]
+                }
+                fn decode(bytes: &[u8; 1]) -> Self {
+                    $block { q1: bytes[0] != 0 }
+                }
+            }
+        )*};
+    }
+
+    bistable!(Sr => "Sr/1", Rs => "Rs/1");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

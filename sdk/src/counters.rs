@@ -115,6 +115,58 @@ impl Ctud {
     }
 }
 
+/// The records of the counters (layouts in docs/abi.md, "Program state").
+mod records {
+    use super::{Ctd, Ctu, Ctud};
+    use crate::state::records::{Reader, Writer};
+    use crate::state::{Record, TypeName};
+    use crate::triggers::RTrig;
+
+    fn edge(r: &mut Reader<'_>) -> RTrig {
+        RTrig::decode(&[u8::from(r.flag()), u8::from(r.flag())])
+    }
+
+    /// `Ctu/1` and `Ctd/1`: the count input's edge as `RTrig/1` (2), CV (4), Q (1).
+    macro_rules! counter {
+        ($($block:ident($edge:ident) => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 7];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 7] {
+                    let mut out = [0; 7];
+                    Writer::new(&mut out).bytes(&self.$edge.encode()).i32(self.cv).flag(self.q);
+                    out
+                }
+                fn decode(bytes: &[u8; 7]) -> Self {
+                    let mut r = Reader::new(bytes);
+                    $block { $edge: edge(&mut r), cv: r.i32(), q: r.flag() }
+                }
+            }
+        )*};
+    }
+
+    counter!(Ctu(cu) => "Ctu/1", Ctd(cd) => "Ctd/1");
+
+    /// `Ctud/1`: the CU and CD edges as `RTrig/1` (2 + 2), CV (4), QU (1), QD (1).
+    impl Record for Ctud {
+        type Encoded = [u8; 10];
+        fn type_name(out: &mut TypeName) {
+            out.push_str("Ctud/1");
+        }
+        fn encode(&self) -> [u8; 10] {
+            let mut out = [0; 10];
+            Writer::new(&mut out).bytes(&self.cu.encode()).bytes(&self.cd.encode()).i32(self.cv).flag(self.qu).flag(self.qd);
+            out
+        }
+        fn decode(bytes: &[u8; 10]) -> Self {
+            let mut r = Reader::new(bytes);
+            Ctud { cu: edge(&mut r), cd: edge(&mut r), cv: r.i32(), qu: r.flag(), qd: r.flag() }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

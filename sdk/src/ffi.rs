@@ -450,3 +450,67 @@ impl ImageRange {
         unsafe { core::ptr::copy_nonoverlapping(self.0.add(at).cast_const(), to.as_mut_ptr(), len) };
     }
 }
+
+#[cfg_attr(all(target_arch = "wasm32", not(test)), link(wasm_import_module = "env"))]
+extern "C" {
+    /// Record one field of the program's state: its `name` (UTF-8, dotted for a field of a
+    /// field: "alarm.et", at most `WASM_PLC_MAX_STATE_NAME_LEN` bytes), its `type` (a canonical
+    /// type string: "u32", "[i16; 4]", "Ton/1", at most `WASM_PLC_MAX_STATE_TYPE_LEN` bytes)
+    /// and its `data_len` bytes, little-endian. The host copies all three.
+    ///
+    /// Only valid inside the program's `plc_state_save` export, which the host calls when a
+    /// new version replaces the program; elsewhere it returns `WASM_GENERIC_ERROR`, as it does
+    /// for a pointer outside the program's memory, a name or type too long or not UTF-8, a name
+    /// already recorded, or a state over the host's limit (bytes or records).
+    ///
+    /// An addition to ABI v1 (not in the original ten).
+    pub fn wasm_state_write(
+        name: *const c_char,
+        name_len: c_int,
+        r#type: *const c_char,
+        type_len: c_int,
+        data: *const c_char,
+        data_len: c_int,
+    ) -> c_int;
+}
+
+/// Records one field of the state (only inside `plc_state_save`).
+pub(crate) fn state_write(name: &[u8], ty: &[u8], data: &[u8]) -> Result<(), Error> {
+    let (name_len, type_len, data_len) = (len(name.len())?, len(ty.len())?, len(data.len())?);
+    // SAFETY: the three pointers come from live slices and go with their own lengths; the
+    // host only reads them during the call.
+    check(unsafe { wasm_state_write(name.as_ptr().cast(), name_len, ty.as_ptr().cast(), type_len, data.as_ptr().cast(), data_len) })
+}
+
+#[cfg_attr(all(target_arch = "wasm32", not(test)), link(wasm_import_module = "env"))]
+extern "C" {
+    /// Read back one field of the state the version before this one saved: copies its bytes
+    /// into `buffer` when a record of that `name` exists with exactly this `type` and
+    /// `buffer_len` bytes. `WASM_UNKNOWN_VARIABLE` when there is no record of that name (a new
+    /// field: it keeps its initial value), `WASM_BAD_VARIABLE_TYPE` when its type or length
+    /// differs (the field keeps its initial value), and nothing is copied.
+    ///
+    /// Only valid inside the program's `plc_state_load` export, which the host calls on a new
+    /// version before its first poll; elsewhere it returns `WASM_GENERIC_ERROR`, as it does
+    /// for a pointer outside the program's memory or a name or type too long or not UTF-8.
+    ///
+    /// An addition to ABI v1 (not in the original ten).
+    pub fn wasm_state_read(
+        name: *const c_char,
+        name_len: c_int,
+        r#type: *const c_char,
+        type_len: c_int,
+        buffer: *mut c_char,
+        buffer_len: c_int,
+    ) -> c_int;
+}
+
+/// Reads one field of the saved state into `buffer` (only inside `plc_state_load`).
+pub(crate) fn state_read(name: &[u8], ty: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
+    let (name_len, type_len, buffer_len) = (len(name.len())?, len(ty.len())?, len(buffer.len())?);
+    // SAFETY: `name` and `ty` are live slices only read during the call; `buffer` is
+    // exclusively borrowed and the host writes at most `buffer_len` bytes into it.
+    check(unsafe {
+        wasm_state_read(name.as_ptr().cast(), name_len, ty.as_ptr().cast(), type_len, buffer.as_mut_ptr().cast(), buffer_len)
+    })
+}

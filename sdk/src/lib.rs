@@ -13,7 +13,7 @@
 //! const VALVE: OutputBit = IMAGE.output_bit(0, 0);        // %QX0.0
 //! static SETPOINT: Variable<f64> = Variable::new("setpoint");
 //!
-//! #[derive(Default)]
+//! #[derive(Default, State)] // State: a new version takes the blocks over
 //! struct Fill { delay: Ton, edge: RTrig, count: Ctu }
 //!
 //! #[plc_program(image = IMAGE)]
@@ -57,6 +57,8 @@
 //! - [`logging`]: [`log!`], [`error!`], [`warn!`], [`info!`], [`debug!`], [`trace!`].
 //! - The IEC 61131-3 function blocks: [`timers`] (TON, TOF, TP), [`triggers`] (R_TRIG,
 //!   F_TRIG), [`counters`] (CTU, CTD, CTUD), [`bistables`] (SR, RS).
+//! - [`mod@state`]: the program's state carried to a new version ([`State`](trait@state::State),
+//!   `#[derive(State)]`).
 //! - [`macro@plc_program`]: turns a function into the program's exported `poll`.
 //! - [`sim`] (not on wasm32): the simulated controller for native unit tests.
 //! - [`abi`] and [`ffi`]: the contract with the controller, defined once.
@@ -69,6 +71,10 @@
 /// The ABI: result codes, log levels, export names and the intrinsics' signature table (the
 /// `plc-abi` crate, which the host shares).
 pub use plc_abi as abi;
+
+// The derive's paths (`::plc_sdk::state::State`) in the SDK's own tests.
+#[cfg(test)]
+extern crate self as plc_sdk;
 pub mod bistables;
 pub mod counters;
 pub mod error;
@@ -77,6 +83,7 @@ pub mod image;
 pub mod io;
 pub mod logging;
 pub mod retain;
+pub mod state;
 pub mod time;
 pub mod timers;
 pub mod triggers;
@@ -100,7 +107,7 @@ pub mod __private {
 }
 
 pub use error::Error;
-pub use plc_sdk_macros::plc_program;
+pub use plc_sdk_macros::{plc_program, State};
 
 /// Everything a program usually needs: `use plc_sdk::prelude::*;`.
 pub mod prelude {
@@ -110,10 +117,11 @@ pub mod prelude {
     pub use crate::image::{Input, InputBit, Output, OutputBit, ProcessImage};
     pub use crate::io::{self, read_input, read_output, write_output};
     pub use crate::logging::Level;
+    pub use crate::state::State;
     pub use crate::time::{Duration, Instant};
     pub use crate::timers::{Tof, Ton, Tp};
     pub use crate::triggers::{FTrig, RTrig};
     pub use crate::variables::Variable;
     pub use crate::{debug, error, info, log, trace, warn};
-    pub use plc_sdk_macros::plc_program;
+    pub use plc_sdk_macros::{plc_program, State};
 }

@@ -6,6 +6,7 @@ pub use crate::abi::ABI_VERSION;
 use crate::abi::wasm_log_level;
 use crate::error::Error;
 use crate::ffi;
+use crate::state::{Loader, Saver, State};
 
 /// The state of a `#[plc_program] fn name(state: &mut S)`, created with `Default` on the first
 /// scan and kept between scans.
@@ -38,6 +39,17 @@ impl<S: Default + 'static> ProgramState<S> {
         return self.cell.with(program);
         #[cfg(not(all(target_arch = "wasm32", not(test))))]
         return crate::sim::with_state(program);
+    }
+
+    /// Saves the state (`save`, created with `Default` if no scan ran yet), or loads what the
+    /// version before saved into a `Default` state: the program's `plc_state_save` and
+    /// `plc_state_load` exports. The controller calls the first on the running version when a
+    /// new one replaces it, the second on the new version before its first scan.
+    pub fn carry(&self, save: bool)
+    where
+        S: State,
+    {
+        let _ = self.scan(|state| if save { state.save(&mut Saver::new()) } else { state.load(&mut Loader::new()) });
     }
 }
 

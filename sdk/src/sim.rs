@@ -44,6 +44,9 @@ use crate::error::Error;
 use crate::ffi::{ImageDescriptor, ImageRange};
 use crate::logging::Level;
 
+mod state;
+pub use state::{StateRecord, StateSwap};
+
 /// The size of each process image of a new [`Simulator`], in bytes.
 pub const DEFAULT_IMAGE_SIZE: usize = 64;
 
@@ -98,6 +101,8 @@ struct Controller {
     errors: u64,
     /// The last scan's error of each program returning `Result`, by the program's file and line.
     outcomes: BTreeMap<(&'static str, u32), Error>,
+    /// A state being saved or loaded ([`Simulator::swap`]).
+    carry: state::Carry,
     /// The output bytes of the program's own image, during a scan of a program that has one.
     image: Option<ImageRange>,
 }
@@ -113,6 +118,7 @@ impl Controller {
             states: Vec::new(),
             errors: 0,
             outcomes: BTreeMap::new(),
+            carry: state::Carry::default(),
             image: None,
         }
     }

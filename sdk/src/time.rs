@@ -45,6 +45,16 @@ impl Instant {
         Instant::now() - *self
     }
 
+    /// The reading `nanos` nanoseconds after the controller's clock started.
+    pub(crate) const fn from_nanos(nanos: u64) -> Instant {
+        Instant(nanos)
+    }
+
+    /// The nanoseconds since the controller's clock started, at this reading.
+    pub(crate) const fn nanos(&self) -> u64 {
+        self.0
+    }
+
     /// The time since the controller's clock started, at this reading.
     pub const fn as_duration(&self) -> Duration {
         Duration::from_nanos(self.0)

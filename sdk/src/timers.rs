@@ -133,6 +133,69 @@ impl Tp {
     }
 }
 
+/// The records of the timers (layouts in docs/abi.md, "Program state").
+mod records {
+    use super::{Tof, Ton, Tp};
+    use crate::state::records::{nanos, Reader, Writer};
+    use crate::state::{Record, TypeName};
+    use crate::time::Instant;
+    use core::time::Duration;
+
+    fn start(r: &mut Reader<'_>) -> Option<Instant> {
+        let running = r.flag();
+        let at = Instant::from_nanos(r.nanos());
+        running.then_some(at)
+    }
+
+    fn write_start(w: &mut Writer<'_>, start: Option<Instant>) {
+        w.flag(start.is_some()).nanos(start.map_or(0, |s| s.nanos()));
+    }
+
+    /// `Ton/1` and `Tof/1`: running (1), start (8, ns), Q (1), ET (8, ns).
+    macro_rules! delay {
+        ($($block:ident => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 18];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 18] {
+                    let mut out = [0; 18];
+                    let mut w = Writer::new(&mut out);
+                    write_start(&mut w, self.start);
+                    w.flag(self.q).nanos(nanos(self.et));
+                    out
+                }
+                fn decode(bytes: &[u8; 18]) -> Self {
+                    let mut r = Reader::new(bytes);
+                    $block { start: start(&mut r), q: r.flag(), et: Duration::from_nanos(r.nanos()) }
+                }
+            }
+        )*};
+    }
+
+    delay!(Ton => "Ton/1", Tof => "Tof/1");
+
+    /// `Tp/1`: running (1), start (8, ns), last IN (1), Q (1), ET (8, ns).
+    impl Record for Tp {
+        type Encoded = [u8; 19];
+        fn type_name(out: &mut TypeName) {
+            out.push_str("Tp/1");
+        }
+        fn encode(&self) -> [u8; 19] {
+            let mut out = [0; 19];
+            let mut w = Writer::new(&mut out);
+            write_start(&mut w, self.start);
+            w.flag(self.last_input).flag(self.q).nanos(nanos(self.et));
+            out
+        }
+        fn decode(bytes: &[u8; 19]) -> Self {
+            let mut r = Reader::new(bytes);
+            Tp { start: start(&mut r), last_input: r.flag(), q: r.flag(), et: Duration::from_nanos(r.nanos()) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The timing diagrams of IEC 61131-3 (2013) figure 15, as tables of

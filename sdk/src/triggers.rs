@@ -46,6 +46,34 @@ impl FTrig {
     }
 }
 
+/// The records of the triggers (layouts in docs/abi.md, "Program state").
+mod records {
+    use super::{FTrig, RTrig};
+    use crate::state::records::Reader;
+    use crate::state::{Record, TypeName};
+
+    /// `RTrig/1` and `FTrig/1`: M (1), Q (1).
+    macro_rules! trigger {
+        ($($block:ident => $name:literal),*) => {$(
+            impl Record for $block {
+                type Encoded = [u8; 2];
+                fn type_name(out: &mut TypeName) {
+                    out.push_str($name);
+                }
+                fn encode(&self) -> [u8; 2] {
+                    [u8::from(self.m), u8::from(self.q)]
+                }
+                fn decode(bytes: &[u8; 2]) -> Self {
+                    let mut r = Reader::new(bytes);
+                    $block { m: r.flag(), q: r.flag() }
+                }
+            }
+        )*};
+    }
+
+    trigger!(RTrig => "RTrig/1", FTrig => "FTrig/1");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

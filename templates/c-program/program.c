@@ -11,6 +11,8 @@ PLC_PROCESS_IMAGE(1, 1);
 static plc_r_trig_t start_edge;
 static plc_rs_t running;
 static plc_tof_t fan;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(start_edge, running, fan)
 
 // One scan. The image's accessors cannot fail; a variable write that fails ends the scan with
 // its code (PLC_TRY), which the controller counts and plc.h logs once while it lasts.

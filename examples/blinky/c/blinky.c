@@ -7,6 +7,8 @@ PLC_PROCESS_IMAGE(0, 1);
 static bool lit = false;
 static bool started = false;
 static plc_time_t since = 0;
+// No PLC_STATE: like its Rust twin (the minimal program, `#[plc_program(cold_start)]`), a new
+// version starts its blink again.
 
 PLC_PROGRAM(blinky) {
     // Read by address, like the Rust twin's `io::input(0)`: a fallible intrinsic call.

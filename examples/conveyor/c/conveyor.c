@@ -13,6 +13,8 @@ static plc_ton_t blocked_timer;
 static plc_sr_t jam;
 static plc_r_trig_t jam_edge;
 static plc_ctu_t parts;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(reset_edge, blocked_timer, jam, jam_edge, parts)
 
 PLC_PROGRAM(conveyor) {
     bool eye = PLC_IX(0, 0);

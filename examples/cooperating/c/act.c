@@ -5,6 +5,8 @@
 PLC_PROCESS_IMAGE(0, 1);
 
 static plc_r_trig_t fan_start;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(fan_start)
 
 PLC_PROGRAM_TRY(act) {
     bool overheat = plc_var_bool_or("overheat", false);

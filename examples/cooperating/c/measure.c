@@ -5,6 +5,8 @@
 PLC_PROCESS_IMAGE(2, 0);
 
 static bool overheat = false;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(overheat)
 
 PLC_PROGRAM_TRY(measure) {
     double celsius = (double)PLC_IN(int16_t, 0) / 10.0;

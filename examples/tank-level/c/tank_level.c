@@ -10,6 +10,8 @@ static double integral = 0.0;
 static double last_error = 0.0;
 static bool started = false;
 static plc_time_t last_time = 0;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(integral, last_error, started, last_time)
 
 static double pid_step(double error, plc_time_t now, double kp, double ki, double kd) {
     double dt = started ? (double)plc_elapsed(last_time, now) / 1e9 : 0.0;

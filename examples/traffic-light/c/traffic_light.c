@@ -18,6 +18,8 @@ static phase_t phase = GREEN;
 static plc_ton_t timer;
 static plc_r_trig_t button;
 static bool request = false;
+// A new version of the program (online change) takes these over, by name and type.
+PLC_STATE(phase, timer, button, request)
 
 PLC_PROGRAM(traffic_light) {
     if (plc_r_trig(&button, PLC_IX(0, 0))) {

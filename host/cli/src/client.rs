@@ -25,6 +25,10 @@ pub enum ClientCommand {
         /// Replace only this version (the sha256 `status` shows): nobody else's upload is overwritten.
         #[arg(long, value_name = "SHA256")]
         if_match: Option<String>,
+        /// Start the new version from its initial state: the running version's state does not
+        /// carry over (by default it does, field by field).
+        #[arg(long)]
+        cold: bool,
     },
     /// Shows the programs and the scan statistics of a running controller.
     Status {
@@ -148,9 +152,9 @@ impl ClientCommand {
     /// What to print.
     fn answer(self) -> Result<String, String> {
         match self {
-            ClientCommand::Upload { url, name, file, if_match } => {
+            ClientCommand::Upload { url, name, file, if_match, cold } => {
                 let wasm = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let path = format!("programs/{}", segment(&name));
+                let path = format!("programs/{}{}", segment(&name), if cold { "?cold=true" } else { "" });
                 let if_match: Vec<(&str, &str)> = if_match.iter().map(|sha| ("If-Match", sha.as_str())).collect();
                 let answer = ask("PUT", &url, &path, Some((wasm, "application/wasm")), &if_match)?;
                 let body = ok(answer)?;

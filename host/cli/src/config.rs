@@ -5,6 +5,7 @@
 //! cycles = 1000                 # omit to run until SIGINT/SIGTERM
 //! programs = ["measure.wasm", "act.wasm"]
 //! watch = "programs"            # online change
+//! cold_swap = false             # true: a new version from the folder starts cold
 //! inputs = "0000"               # hex
 //! outputs = 16
 //! listen = "0.0.0.0:8600"       # the online service (docs/online.md)
@@ -23,6 +24,8 @@
 //! stack_bytes = 131072          # the wasm call stack of a poll
 //! variables = 4096              # in the controller's table
 //! variable_name_bytes = 262144  # all names together
+//! state_bytes = 65536           # a program's state carried to a new version
+//! state_records = 4096          # its fields
 //!
 //! retain = "plc.redb"           # the store of retained variables (warm start, saves)
 //! retained = ["count"]          # retained besides those the programs declare
@@ -53,6 +56,7 @@ pub struct RunConfig {
     #[serde(default)]
     pub programs: Vec<PathBuf>,
     pub watch: Option<PathBuf>,
+    pub cold_swap: Option<bool>,
     pub inputs: Option<String>,
     pub outputs: Option<usize>,
     pub listen: Option<String>,
@@ -83,6 +87,8 @@ pub struct LimitsConfig {
     pub stack_bytes: Option<usize>,
     pub variables: Option<usize>,
     pub variable_name_bytes: Option<usize>,
+    pub state_bytes: Option<usize>,
+    pub state_records: Option<u32>,
 }
 
 impl RunConfig {

@@ -73,6 +73,7 @@ pub fn run(settings: RunSettings) -> ExitCode {
     env.inputs = inputs;
     env.variable_limits = options.variables;
     let mut controller = Controller::new(env);
+    controller.set_swap(options.swap);
     let mut failed = false;
     // The file each name was loaded from: two files of the same stem are refused, and the
     // message names both.

@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault, VariableLimits};
+use plc_host::{Compiler, FaultPolicy, Limits, OutputsOnFault, Swap, VariableLimits};
 
 use plc_host::realtime::Realtime;
 
@@ -31,6 +31,10 @@ const TABLE_ELEMENTS: RangeInclusive<u32> = 0..=1 << 24;
 const MODULE_BYTES: RangeInclusive<u64> = 8..=1 << 30;
 /// The wasm call stack of a poll.
 const STACK_BYTES: RangeInclusive<usize> = 8 << 10..=8 << 20;
+/// Bytes of a program's state (names, types and values of its records).
+const STATE_BYTES: RangeInclusive<usize> = 0..=1 << 26;
+/// Records (fields) of a program's state.
+const STATE_RECORDS: RangeInclusive<u32> = 0..=1 << 20;
 /// Variables in the controller's table.
 const VARIABLES: RangeInclusive<usize> = 0..=1 << 20;
 /// Bytes of all variable names together.
@@ -41,7 +45,7 @@ const VARIABLE_NAME_BYTES: RangeInclusive<usize> = 0..=1 << 28;
 pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
-    /// Settings from a TOML file (cycle, cycles, programs, watch, inputs, outputs, listen,
+    /// Settings from a TOML file (cycle, cycles, programs, watch, cold_swap, inputs, outputs, listen,
     /// token_file, [limits], retain, retained, retain_interval, [realtime]).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -50,6 +54,11 @@ pub struct RunArgs {
     /// programs in it when the run starts are loaded before the first scan.
     #[arg(long, value_name = "DIR")]
     watch: Option<PathBuf>,
+    /// Online change from --watch starts every new version cold, from its initial state, as
+    /// at load [default: warm: its state carries over, field by field, when both versions
+    /// export it].
+    #[arg(long)]
+    cold_swap: bool,
     /// The scan cycle, 1ns to 1h [default: 10ms]; below the scan time the scans run back to back.
     #[arg(long)]
     cycle: Option<String>,
@@ -127,6 +136,8 @@ pub struct RunOptions {
     pub json: bool,
     /// The folder of online change.
     pub watch: Option<PathBuf>,
+    /// Whether a new version from the folder takes over its predecessor's state.
+    pub swap: Swap,
     /// The scan thread's real-time settings.
     pub realtime: Realtime,
     /// Retained variables.
@@ -206,6 +217,8 @@ impl RunArgs {
             table_elements: within("table elements", file.limits.table_elements.unwrap_or(defaults.table_elements), TABLE_ELEMENTS, "elements")?,
             module_bytes: within("module bytes", file.limits.module_bytes.unwrap_or(defaults.module_bytes), MODULE_BYTES, "bytes")?,
             stack_bytes: within("stack bytes", file.limits.stack_bytes.unwrap_or(defaults.stack_bytes), STACK_BYTES, "bytes")?,
+            state_bytes: within("state bytes", file.limits.state_bytes.unwrap_or(defaults.state_bytes), STATE_BYTES, "bytes")?,
+            state_records: within("state records", file.limits.state_records.unwrap_or(defaults.state_records), STATE_RECORDS, "records")?,
             ..defaults
         };
         let variable_defaults = VariableLimits::default();
@@ -225,7 +238,8 @@ impl RunArgs {
         }
         let realtime = self.realtime.realtime(file.realtime, cycle)?;
         let retain = self.retain.settings(RetainConfig { store: file.retain, retained: file.retained, interval: file.retain_interval })?;
-        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, variables, realtime, retain, service };
+        let swap = if self.cold_swap || file.cold_swap == Some(true) { Swap::Cold } else { Swap::Warm };
+        let options = RunOptions { cycle, cycles, outputs, json: self.json, watch, swap, variables, realtime, retain, service };
         Ok(RunSettings { programs, inputs, options, limits })
     }
 }

@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
 use plc_host::scheduler::Scheduler;
 use plc_host::watch::{Change, Watcher};
 use plc_host::{Compiled, Controller, InMemoryEnvironment, Limits, Value};
@@ -146,4 +149,36 @@ fn plc_host_run_watch_swaps_programs_while_scanning() {
     assert!(scans > 150 && scans <= 250, "{summary}");
     assert_eq!(summary["rejected"][0]["name"], "broken");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `plc-host run --watch` swaps a new version of a program with state warm: the latched pump
+/// and its count carry over, the start is not logged again; with `--cold-swap` the new
+/// version starts from its initial state and logs its own start.
+#[test]
+fn plc_host_run_watch_carries_the_state_unless_asked_for_a_cold_swap() {
+    for (flag, cold) in [(None, false), (Some("--cold-swap"), true)] {
+        let dir = support::TempDir::new(&format!("watch-state-{cold}"));
+        std::fs::write(dir.join("tank.wasm"), support::rust_guest("guest-state-v1")).unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_plc-host"));
+        cmd.args(["run", "--watch", dir.0.to_str().unwrap(), "--cycle", "5ms", "--cycles", "300", "--inputs", "01", "--outputs", "6", "--json"])
+            .args(flag)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        std::fs::write(dir.join("tank.part"), support::rust_guest("guest-state-v2")).unwrap();
+        std::fs::rename(dir.join("tank.part"), dir.join("tank.wasm")).unwrap();
+        let out = support::wait_within(child, Duration::from_secs(30));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(stderr.contains("online change: tank loaded"), "{stderr}");
+        assert!(stderr.contains("pump started (v1)"), "{stderr}");
+        assert_eq!(stderr.contains("pump started (v2)"), cold, "{stderr}");
+        assert_eq!(stderr.contains("state taken over: 4 fields kept"), !cold, "{stderr}");
+        assert_eq!(stderr.contains("the new version starts cold, as asked"), cold, "{stderr}");
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(summary["outputs"][0].as_u64().unwrap() & 1, 1, "the pump runs: {summary}");
+        assert_eq!(summary["outputs"][1], 1, "one start counted: {summary}");
+    }
 }

@@ -203,3 +203,41 @@ fn what_a_client_should_not_send_gets_a_one_line_4xx() {
     assert_eq!(program(&state, "counter")["status"], "running");
     assert_eq!(state["programs"].as_array().unwrap().len(), 1);
 }
+
+/// A program that counts its scans in its own state (u32 `scans`, carried to a new version)
+/// and shows the count in output bytes 8..12; `v` in byte 12 tells the versions apart.
+fn keeper(v: u8) -> Vec<u8> {
+    wasm(&format!(
+        r#"(module
+        (import "env" "wasm_state_write" (func $w (param i32 i32 i32 i32 i32 i32) (result i32)))
+        (import "env" "wasm_state_read" (func $r (param i32 i32 i32 i32 i32 i32) (result i32)))
+        (import "env" "wasm_write_output" (func $out (param i32 i32 i32) (result i32)))
+        (memory (export "memory") 1) (data (i32.const 0) "scansu32") (data (i32.const 20) "\{v:02x}")
+        (func (export "plc_state_save") (drop (call $w (i32.const 0) (i32.const 5) (i32.const 5) (i32.const 3) (i32.const 16) (i32.const 4))))
+        (func (export "plc_state_load") (drop (call $r (i32.const 0) (i32.const 5) (i32.const 5) (i32.const 3) (i32.const 16) (i32.const 4))))
+        (func (export "poll")
+            (i32.store (i32.const 16) (i32.add (i32.load (i32.const 16)) (i32.const 1)))
+            (drop (call $out (i32.const 8) (i32.const 16) (i32.const 5)))))"#
+    ))
+}
+
+#[test]
+fn an_upload_carries_the_state_unless_it_asks_for_a_cold_start() {
+    let c = Controller::start(&["--cycle", "2ms", "--compiler", "singlepass", "--outputs", "16"], true);
+    let bytes = |s: &Value| {
+        let b = &s["images"]["outputs"]["bytes"];
+        (u32::from_le_bytes([8, 9, 10, 11].map(|i| b[i].as_u64().unwrap() as u8)), b[12].as_u64().unwrap())
+    };
+    c.expect(200, "PUT", "/api/v1/programs/keeper", Some(&keeper(1)));
+    let before = bytes(&c.until("some scans", |s| bytes(s).0 > 200)).0;
+    let answer = c.expect(200, "PUT", "/api/v1/programs/keeper", Some(&keeper(2)));
+    assert_eq!(answer["polled"], true, "{answer}");
+    let (count, v) = bytes(&c.until("v2 runs", |s| bytes(s).1 == 2));
+    assert!(count > before, "warm: the count went on from {before}, at {count}");
+    c.expect(200, "PUT", "/api/v1/programs/keeper?cold=true", Some(&keeper(3)));
+    let (count, _) = bytes(&c.until("v3 runs", |s| bytes(s).1 == 3));
+    assert!(count < before, "cold: the count started again, at {count}");
+    assert_eq!(v, 2);
+    c.expect(400, "PUT", "/api/v1/programs/keeper?cold=maybe", Some(&keeper(4)));
+    c.expect(400, "PUT", "/api/v1/programs/keeper?colt=true", Some(&keeper(4)));
+}

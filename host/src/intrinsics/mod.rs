@@ -16,6 +16,7 @@ use crate::transaction::Transaction;
 mod io;
 mod log;
 mod variable_errors;
+mod state;
 mod variables;
 
 use io::*;
@@ -23,6 +24,7 @@ pub(crate) use log::escape_controls;
 pub use log::program_location;
 use log::*;
 use variable_errors::VariableErrors;
+use state::*;
 use variables::*;
 
 pub(super) const OK: i32 = wasm_result_t::WASM_SUCCESS as i32;
@@ -41,11 +43,13 @@ pub(crate) struct GuestState {
     pub(crate) tx: Transaction,
     /// The last error of each variable, as the host's log said it.
     pub(crate) variable_errors: VariableErrors,
+    /// A state being saved or loaded, for `wasm_state_write` and `wasm_state_read`.
+    pub(crate) carry: crate::state::Carry,
 }
 
 impl GuestState {
     pub(crate) fn new(program: Arc<str>, log_budget: u32) -> Self {
-        GuestState { lent: Lent::default(), memory: None, meter: None, tx: Transaction::new(program, log_budget), variable_errors: VariableErrors::default() }
+        GuestState { lent: Lent::default(), memory: None, meter: None, tx: Transaction::new(program, log_budget), variable_errors: VariableErrors::default(), carry: Default::default() }
     }
 }
 
@@ -101,6 +105,8 @@ pub(crate) fn host_function(store: &mut impl AsStoreMut, env: &FunctionEnv<Guest
         "wasm_handle_write_boolean" => Function::new_typed_with_env(store, env, wasm_handle_write_boolean),
         "wasm_handle_write_double" => Function::new_typed_with_env(store, env, wasm_handle_write_double),
         "wasm_handle_write_int" => Function::new_typed_with_env(store, env, wasm_handle_write_int),
+        "wasm_state_write" => Function::new_typed_with_env(store, env, wasm_state_write),
+        "wasm_state_read" => Function::new_typed_with_env(store, env, wasm_state_read),
         _ => return None,
     };
     Some(f)
@@ -114,6 +120,14 @@ pub(super) fn guest_range(view: &MemoryView<'_>, ptr: i32, len: i32) -> Option<(
     let len = u32::try_from(len).ok()?;
     let start = u64::from(ptr as u32);
     (start + u64::from(len) <= view.data_size()).then_some((start, len as usize))
+}
+
+/// UTF-8 text of at most `buf.len()` bytes from guest memory, read into `buf`.
+pub(super) fn read_text<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8]) -> Result<&'b str, i32> {
+    let (start, len) = guest_range(view, ptr, len).ok_or(GENERIC)?;
+    let raw = buf.get_mut(..len).ok_or(GENERIC)?;
+    view.read(start, raw).map_err(|_| GENERIC)?;
+    std::str::from_utf8(raw).map_err(|_| GENERIC)
 }
 
 /// Runs `f` with the poll's transaction, the lent environment and a view of the guest's

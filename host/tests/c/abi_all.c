@@ -1,6 +1,6 @@
 // Calls every intrinsic once per scan: the C side of the ABI drift test, twin of
 // host/tests/guests/abi-all (same variables, the same retained one, same outputs, same log,
-// same errors).
+// same errors, the same state).
 #include "intrinsics.h"
 
 PLC_RETAIN_INT("count");
@@ -8,6 +8,20 @@ static const char COUNT[] = "count";
 static const char RATIO[] = "ratio";
 static const char FLAG[] = "flag";
 #define NAME(n) (n), (int)(sizeof(n) - 1)
+
+// The state a new version takes over, as the Rust twin's `Twin { scans: u32, levels: [u16; 2] }`.
+static uint32_t scans;
+static uint16_t levels[2];
+
+__attribute__((export_name("plc_state_save"))) void plc_state_save(void) {
+    wasm_state_write("scans", 5, "u32", 3, (const char *)&scans, (int)sizeof(scans));
+    wasm_state_write("levels", 6, "[u16; 2]", 8, (const char *)levels, (int)sizeof(levels));
+}
+
+__attribute__((export_name("plc_state_load"))) void plc_state_load(void) {
+    wasm_state_read("scans", 5, "u32", 3, (char *)&scans, (int)sizeof(scans));
+    wasm_state_read("levels", 6, "[u16; 2]", 8, (char *)levels, (int)sizeof(levels));
+}
 
 // The previous scan's error, so that an error is logged once while it persists.
 static int last_error = WASM_SUCCESS;
@@ -30,6 +44,9 @@ __attribute__((export_name("poll"))) void poll(void) {
 
     char input[2] = {0, 0};
     wasm_read_input(0, input, 2);
+    scans += 1;
+    levels[0] = (unsigned char)input[0];
+    levels[1] = (unsigned char)input[1];
 
     // Each variable by name and by handle: the same value either way.
     static uint32_t count_h, ratio_h, flag_h;

@@ -17,7 +17,10 @@ pub fn root() -> PathBuf {
 }
 
 /// The Rust test guests, built together with the examples' crates and the `wasm` profile.
-const RUST_GUESTS: &[&str] = &["guest-abi-all", "guest-bits", "guest-blocks", "guest-faults", "guest-fill", "guest-image", "guest-io-bench", "guest-result"];
+const RUST_GUESTS: &[&str] = &[
+    "guest-abi-all", "guest-bits", "guest-blocks", "guest-faults", "guest-fill", "guest-image", "guest-io-bench", "guest-result",
+    "guest-state-v1", "guest-state-v2", "guest-state-v3",
+];
 
 /// The package name in a Cargo.toml.
 pub fn package_name(manifest: &Path) -> String {
@@ -72,6 +75,11 @@ pub fn rust_guest(package: &str) -> Vec<u8> {
 
 /// Compiles C sources with plc-cc into a temporary file and returns the wasm.
 pub fn c_guest(sources: &[&Path]) -> Vec<u8> {
+    c_guest_with(sources, &[])
+}
+
+/// [`c_guest`] with more clang flags (`-DVERSION="v2"`).
+pub fn c_guest_with(sources: &[&Path], flags: &[&str]) -> Vec<u8> {
     // A file of its own per call: tests run in parallel and may compile the same source.
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -81,7 +89,9 @@ pub fn c_guest(sources: &[&Path]) -> Vec<u8> {
         sources[0].file_stem().unwrap().to_string_lossy()
     ));
     let output = Command::new(root().join("c-sdk/bin/plc-cc"))
-        .args(["-Wall", "-Wextra", "-Werror", "-o"])
+        .args(["-Wall", "-Wextra", "-Werror"])
+        .args(flags)
+        .arg("-o")
         .arg(&out)
         .args(sources)
         .output()

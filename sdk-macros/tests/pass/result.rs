@@ -1,6 +1,6 @@
 use plc_sdk::prelude::*;
 
-#[derive(Default)]
+#[derive(Default, State)]
 struct Copy {
     scans: u8,
 }

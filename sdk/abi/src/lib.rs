@@ -37,6 +37,24 @@ pub const REACTOR_INIT_EXPORT: &str = "_initialize";
 /// A host refuses a program whose version it does not speak.
 pub const ABI_VERSION_EXPORT: &str = "plc_abi_version";
 
+/// An optional export `() -> ()`: the program writes its state, field by field, with
+/// `wasm_state_write`. The host calls it on the running instance when a new version replaces
+/// it (and once at load, on a throwaway instance, to measure the state against its limit).
+pub const STATE_SAVE_EXPORT: &str = "plc_state_save";
+
+/// An optional export `() -> ()`: the program reads back the state the version before it
+/// saved, field by field, with `wasm_state_read`. The host calls it on the new instance after
+/// `_initialize` and `init` and before its first `poll`, when the running version saved its state.
+pub const STATE_LOAD_EXPORT: &str = "plc_state_load";
+
+/// The longest name, in bytes, of one field of a program's state (dotted: "alarm.et").
+/// Longer names get `WASM_GENERIC_ERROR`.
+pub const MAX_STATE_NAME_LEN: i32 = 255;
+
+/// The longest type string, in bytes, of one field of a program's state ("[Ton/1; 4]").
+/// Longer ones get `WASM_GENERIC_ERROR`.
+pub const MAX_STATE_TYPE_LEN: i32 = 64;
+
 /// The linear memory every program must export (not import).
 pub const MEMORY_EXPORT: &str = "memory";
 
@@ -254,6 +272,8 @@ pub const INTRINSICS: &[Intrinsic] = &[
     v1("wasm_handle_write_boolean", &[I32, I32]),
     v1("wasm_handle_write_double", &[I32, F64]),
     v1("wasm_handle_write_int", &[I32, I32]),
+    v1("wasm_state_write", &[I32, I32, I32, I32, I32, I32]),
+    v1("wasm_state_read", &[I32, I32, I32, I32, I32, I32]),
 ];
 
 /// Looks an intrinsic up by its import name.

@@ -14,8 +14,9 @@ const MOTOR: OutputBit = IMAGE.output_bit(0, 0);
 const FAN: OutputBit = IMAGE.output_bit(0, 1);
 static STARTS: Variable<i32> = Variable::new("starts");
 
-/// The program's state: its function blocks.
-#[derive(Default)]
+/// The program's state: its function blocks. `State`: a new version of the program (online
+/// change) takes it over, field by field, so a running motor keeps running.
+#[derive(Default, State)]
 pub struct Motor {
     start: RTrig,
     running: Rs,
@@ -60,6 +61,19 @@ mod tests {
         sim.scan(poll);
         assert!(!sim.output_bit(0, 1));
         assert_eq!(sim.errors(), 0);
+    }
+
+    #[test]
+    fn a_new_version_takes_the_running_motor_over() {
+        let mut sim = Simulator::new();
+        sim.set_inputs(&[0b01]); // start pressed
+        sim.scan(poll);
+        let swap = sim.swap(plc_state_save, plc_state_load); // as the controller does
+        assert!(swap.new.is_empty() && swap.dropped.is_empty(), "{swap:?}");
+        sim.set_inputs(&[0b00]);
+        sim.scan(poll);
+        assert!(sim.output_bit(0, 0), "the motor still runs");
+        assert_eq!(sim.variable("starts"), Some(Value::Int(1)), "and did not start again");
     }
 
     #[test]

@@ -6,14 +6,16 @@ use plc_sdk::prelude::*;
 static IMAGE: ProcessImage<0, 1> = ProcessImage::new();
 const LAMP: OutputBit = IMAGE.output_bit(0, 0);
 
-/// The program's state: whether the lamp is lit, and since when.
+/// The program's state: whether the lamp is lit, and since when. Not carried to a new version
+/// (`cold_start`): blinky is the minimal program (it fits in 2 KiB), and a new version simply
+/// starts its blink again; the other examples carry their state (`#[derive(Default, State)]`).
 #[derive(Default)]
 pub struct Blinky {
     lit: bool,
     since: Option<Instant>,
 }
 
-#[plc_program(image = IMAGE)]
+#[plc_program(image = IMAGE, cold_start)]
 fn blinky(s: &mut Blinky) {
     // Read the natural way, by address and with one `unwrap()`: a controller whose input
     // image has no byte 0 faults the program, and the panic costs no formatting code.

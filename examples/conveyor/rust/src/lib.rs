@@ -16,7 +16,7 @@ const COUNT: Output<u8> = IMAGE.output(1);
 const BATCH: i32 = 3;
 
 /// The program's state: its function blocks.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Conveyor {
     reset: RTrig,
     blocked: Ton,

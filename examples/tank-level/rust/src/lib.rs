@@ -16,7 +16,7 @@ static KD: Variable<f64> = Variable::new("kd");
 static VALVE_PERCENT: Variable<f64> = Variable::new("tank.valve");
 
 /// A PID controller with anti-windup; its state between scans.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Pid {
     integral: f64,
     last_error: f64,

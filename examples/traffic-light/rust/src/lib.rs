@@ -49,8 +49,29 @@ impl Phase {
     }
 }
 
-/// The program's state: the phase, its timer, the button's edge and a pending request.
-#[derive(Default)]
+/// The phase crosses to a new version of the program as one byte, under a type string of its
+/// own: change the "/1" when the phases change meaning, and a new version starts from Green.
+impl plc_sdk::state::Record for Phase {
+    type Encoded = [u8; 1];
+    fn type_name(out: &mut plc_sdk::state::TypeName) {
+        out.push_str("Phase/1");
+    }
+    fn encode(&self) -> [u8; 1] {
+        [*self as u8]
+    }
+    fn decode(bytes: &[u8; 1]) -> Self {
+        match bytes[0] {
+            1 => Phase::Yellow,
+            2 => Phase::Walk,
+            3 => Phase::RedYellow,
+            _ => Phase::Green,
+        }
+    }
+}
+
+/// The program's state: the phase, its timer, the button's edge and a pending request; a new
+/// version of the program takes it over.
+#[derive(Default, State)]
 pub struct Light {
     phase: Phase,
     timer: Ton,

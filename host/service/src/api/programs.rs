@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State as Extract};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State as Extract};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use plc_host::remote::Command;
-use plc_host::{Compiled, Status};
+use plc_host::{Compiled, Status, Swap};
 use serde_json::{json, Value as Json_};
 
 use super::{bytes, path, program_name, snapshot};
@@ -53,16 +53,27 @@ fn if_match(headers: &HeaderMap) -> Result<Option<[u8; 32]>, ApiError> {
     Ok(Some(sha))
 }
 
+/// The query of an upload: `?cold=true` starts the new version from its initial state.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    cold: Option<bool>,
+}
+
 /// `PUT /api/v1/programs/{name}`: the body is the module. 200 once the new code has polled
 /// (or faulted at its first poll: the answer says so); 422 with every problem when refused,
-/// the running version untouched; 412 when `If-Match` names another version.
+/// the running version untouched; 412 when `If-Match` names another version. The program's
+/// state carries over to the new version, unless `?cold=true`.
 pub async fn upload(
     Extract(state): Extract<State>,
     name: Result<Path<String>, PathRejection>,
+    query: Result<Query<UploadQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Json_>, ApiError> {
     let name = path(name)?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let swap = if query.cold == Some(true) { Swap::Cold } else { Swap::Warm };
     program_name(&name)?;
     let expected = if_match(&headers)?;
     let wasm = bytes(body, usize::try_from(state.limits.module_bytes).unwrap_or(usize::MAX))?;
@@ -85,10 +96,7 @@ pub async fn upload(
         .map_err(|e| ApiError::unprocessable(refused(&state, &name), e.lines()))?;
     drop(permit);
     let sha = *compiled.sha256();
-    let command = match expected {
-        Some(expected) => Command::ReplaceIfMatch(Box::new(compiled), expected),
-        None => Command::Replace(Box::new(compiled)),
-    };
+    let command = Command::ReplaceWith { compiled: Box::new(compiled), if_match: expected, swap };
     state.ask(command).await?;
     log::info!("online: `{name}` uploaded, version {}", hex(&sha));
     // Swapped in between two scans: wait for a snapshot that shows its first poll.

@@ -12,7 +12,7 @@ static OVERHEAT: Variable<bool> = Variable::new("overheat");
 static FAN_STARTS: Variable<i32> = Variable::new("fan.starts");
 
 /// The program's state: the fan's start edge.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Act {
     fan_start: RTrig,
 }

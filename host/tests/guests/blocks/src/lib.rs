@@ -18,7 +18,7 @@ const ET: [Output<u16>; 3] = [IMAGE.output(2), IMAGE.output(4), IMAGE.output(6)]
 const CV: [Output<i8>; 3] = [IMAGE.output(8), IMAGE.output(9), IMAGE.output(10)];
 
 /// One of each block.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Blocks {
     ton: Ton,
     tof: Tof,

@@ -11,7 +11,7 @@ const LEVEL: Input<u16> = IMAGE.input(2);
 const VALVE: OutputBit = IMAGE.output_bit(0, 0);
 
 /// The program's state: its function blocks.
-#[derive(Default)]
+#[derive(Default, State)]
 pub struct Fill {
     delay: Ton,
     edge: RTrig,
