@@ -1,4 +1,5 @@
-//! A program compiled and checked, not yet instantiated: its module and its own engine.
+//! A program compiled and checked, not yet instantiated: its module and the engine its stores
+//! are made from.
 
 use std::fmt;
 use std::sync::atomic::AtomicBool;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use wasmer::{Engine, Module};
 
-use crate::engine::{compile, engine};
+use crate::engine::{compile, program_engine};
 use crate::fault::Fault;
 use crate::limits::Limits;
 use crate::program::Program;
@@ -49,6 +50,7 @@ impl std::error::Error for LoadError {}
 /// threads: compile on one (milliseconds), instantiate on the scan thread (microseconds).
 pub struct Compiled {
     pub(crate) name: Arc<str>,
+    /// The engine the module was compiled on, with this program's tunables: its stores'.
     pub(crate) engine: Engine,
     pub(crate) module: Module,
     pub(crate) limits: Limits,
@@ -71,9 +73,9 @@ impl fmt::Debug for Compiled {
 impl Compiled {
     /// Compiles `wasm` (binary, or text for fixtures) and checks it against the ABI and the limits.
     pub fn new(name: impl Into<String>, wasm: &[u8], limits: Limits) -> Result<Compiled, LoadError> {
+        let (engine, module) = compile(wasm, &limits)?;
         let memory_exceeded = Arc::new(AtomicBool::new(false));
-        let engine = engine(&limits, memory_exceeded.clone());
-        let module = compile(&engine, wasm, &limits)?;
+        let engine = program_engine(&engine, &limits, memory_exceeded.clone());
         let mut problems = validate(&module, &limits);
         let retained = crate::retain::declared(wasm).unwrap_or_else(|problem| {
             problems.push(problem);

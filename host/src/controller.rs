@@ -1,7 +1,7 @@
 //! The controller: programs scanned in order against one environment, and every operator
 //! action on them, honoured between two scans.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::compiled::Compiled;
 use crate::environment::{Environment, InMemoryEnvironment};
@@ -213,12 +213,28 @@ impl<E: Environment> Controller<E> {
     /// and applies the forced outputs and variables again. Returns the faults of this scan,
     /// by program index; the other programs were polled regardless.
     pub fn scan(&mut self) -> Vec<(usize, Fault)> {
+        self.scan_from(Instant::now()).0
+    }
+
+    /// [`scan`](Self::scan) that began at `started` (the scheduler's wake-up,
+    /// [`Scheduler::woke`](crate::scheduler::Scheduler::woke)). The clock is read once after
+    /// each program, which ends one poll's time and starts the next one's. Returns the faults
+    /// and when the last program ended ([`Scheduler::done_at`](crate::scheduler::Scheduler::done_at)).
+    pub fn scan_from(&mut self, started: Instant) -> (Vec<(usize, Fault)>, Instant) {
         self.scans += 1;
         let env = &mut self.env;
         self.forces.before_scan(env);
-        let faults = self.programs.iter_mut().enumerate().filter_map(|(i, p)| p.poll(env).err().map(|f| (i, f))).collect();
+        let mut clock = started;
+        let mut faults = Vec::new();
+        for (i, program) in self.programs.iter_mut().enumerate() {
+            let (outcome, ended) = program.poll_from(env, clock);
+            clock = ended;
+            if let Err(fault) = outcome {
+                faults.push((i, fault));
+            }
+        }
         self.forces.after_scan(env);
-        faults
+        (faults, clock)
     }
 
     /// Ends the run: every program whose outputs policy is

@@ -32,12 +32,11 @@ impl Meter {
         Ok(Meter { remaining: global(REMAINING_POINTS)?, exhausted: global(POINTS_EXHAUSTED)? })
     }
 
+    /// A full budget for the next call. The exhausted flag needs no reset: it is raised only
+    /// just before the trap that ends a poll, and a trapped instance is never polled again.
     fn refill(&self, store: &mut Store, points: u64) -> Result<(), Fault> {
         let points = Value::I64(i64::try_from(points).unwrap_or(i64::MAX));
-        self.remaining
-            .set(store, points)
-            .and_then(|()| self.exhausted.set(store, Value::I32(0)))
-            .map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+        self.remaining.set(store, points).map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
     }
 
     fn exhausted(&self, store: &mut Store) -> bool {

@@ -13,7 +13,8 @@
 //! host side once the lengths are checked (`intrinsics.rs`).
 //!
 //! One [`Metering`] serves one module (its global indexes are those of that module), so each
-//! program has an engine of its own.
+//! module is compiled on an engine of its own; identical modules are compiled once and shared
+//! by the programs that run them (`engine.rs`).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -50,7 +51,7 @@ struct Globals {
     scratch: u32,
 }
 
-/// The middleware: add it to the compiler of a program's engine.
+/// The middleware: add it to the compiler of a module's engine.
 #[derive(Debug)]
 pub(crate) struct Metering {
     initial: u64,

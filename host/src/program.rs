@@ -15,8 +15,9 @@ use crate::transaction::OwnedOutputs;
 
 mod carry;
 
-/// A PLC program: one wasm module with its own engine (its meter serves one module), its
-/// limits, at most one live instance, and what the controller knows of it.
+/// A PLC program: one wasm module (shared with the programs of the same bytes, compiler and
+/// budget; its store made with tunables of its own), its limits, at most one live instance,
+/// and what the controller knows of it.
 pub struct Program {
     compiled: Compiled,
     live: Option<Live>,
@@ -147,14 +148,21 @@ impl Program {
 
     /// [`poll`](Self::poll) for an environment behind a `dyn`.
     pub fn poll_dyn(&mut self, env: &mut dyn Environment) -> Result<(), Fault> {
+        self.poll_from(env, Instant::now()).0
+    }
+
+    /// [`poll`](Self::poll) that began at `started`, the clock read just before it: the end of
+    /// the poll before it in a scan. Returns the outcome and when the poll ended (`started`
+    /// when it was skipped), so that a scan reads the clock once per program.
+    pub(crate) fn poll_from(&mut self, env: &mut dyn Environment, started: Instant) -> (Result<(), Fault>, Instant) {
         if !self.supervisor.ready() {
-            return Ok(());
+            return (Ok(()), started);
         }
-        let started = Instant::now();
         let outcome = self.run_live(env);
         let outcome = self.after_load(env, outcome);
-        self.stats.polled(started.elapsed());
-        match outcome {
+        let ended = Instant::now();
+        self.stats.polled(ended.saturating_duration_since(started));
+        let outcome = match outcome {
             Ok(()) => {
                 self.stats.polls += 1;
                 self.supervisor.succeeded();
@@ -170,7 +178,8 @@ impl Program {
                 self.supervisor.faulted(&fault, limits.on_fault, limits.restart_backoff_max);
                 Err(fault)
             }
-        }
+        };
+        (outcome, ended)
     }
 
     /// One poll of the live instance, or of a fresh one.

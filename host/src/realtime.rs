@@ -133,23 +133,27 @@ fn pin(_: usize) -> Result<String, String> {
 
 /// Sleeps until `deadline`: on Linux on the absolute deadline (`clock_nanosleep` with
 /// `TIMER_ABSTIME` on `CLOCK_MONOTONIC`) until `spin` before it, then spins. Returns at once
-/// when the deadline has passed; never returns before it.
-pub fn sleep_until(deadline: Instant, spin: Duration) {
-    let now = Instant::now();
+/// when the deadline has passed; never returns before it. Returns the time it woke: its last
+/// reading of the clock, which a scan can start from without reading it again.
+pub fn sleep_until(deadline: Instant, spin: Duration) -> Instant {
+    let mut now = Instant::now();
     if let Some(wake) = deadline.checked_sub(spin).filter(|&wake| wake > now) {
         #[cfg(target_os = "linux")]
         sys::sleep_for_abs(wake.saturating_duration_since(Instant::now()));
         #[cfg(not(target_os = "linux"))]
         std::thread::sleep(wake.saturating_duration_since(Instant::now()));
+        now = Instant::now();
     }
-    while Instant::now() < deadline {
+    while now < deadline {
         if spin.is_zero() {
             // A sleep cut short: sleep the rest rather than spin.
-            std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+            std::thread::sleep(deadline.saturating_duration_since(now));
         } else {
             std::hint::spin_loop();
         }
+        now = Instant::now();
     }
+    now
 }
 
 #[cfg(all(test, target_os = "linux"))]

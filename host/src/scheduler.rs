@@ -57,8 +57,13 @@ pub fn next_deadline(start: Instant, cycle: Duration, previous: Instant, now: In
     if next >= now || cycle.is_zero() {
         return (next, false);
     }
-    let behind = now.duration_since(start).as_nanos() / cycle.as_nanos();
-    let offset = (behind + 1).checked_mul(cycle.as_nanos()).and_then(nanos);
+    let (since, cycle_ns) = (now.duration_since(start).as_nanos(), cycle.as_nanos());
+    // In u64 while it fits (584 years): a u128 division is a call of its own, on every overrun.
+    let behind = match (u64::try_from(since), u64::try_from(cycle_ns)) {
+        (Ok(since), Ok(cycle_ns)) => u128::from(since / cycle_ns),
+        _ => since / cycle_ns,
+    };
+    let offset = (behind + 1).checked_mul(cycle_ns).and_then(nanos);
     let skip_to = offset.map_or_else(|| later(now, cycle), |offset| later(start, offset));
     (skip_to, true)
 }
@@ -77,6 +82,9 @@ fn later(t: Instant, d: Duration) -> Instant {
 
 /// A count of nanoseconds as a `Duration`, if it fits.
 fn nanos(n: u128) -> Option<Duration> {
+    if let Ok(n) = u64::try_from(n) {
+        return Some(Duration::from_nanos(n));
+    }
     let secs = u64::try_from(n / 1_000_000_000).ok()?;
     Some(Duration::new(secs, (n % 1_000_000_000) as u32))
 }
@@ -111,14 +119,23 @@ impl Scheduler {
     /// Sleeps until the current deadline (an absolute one); returns the time since the
     /// schedule started.
     pub fn wait(&mut self) -> Duration {
-        crate::realtime::sleep_until(self.deadline, self.spin);
-        self.woke = Instant::now();
+        self.woke = crate::realtime::sleep_until(self.deadline, self.spin);
         self.woke.saturating_duration_since(self.start)
+    }
+
+    /// When the last [`wait`](Self::wait) woke: the start of the scan.
+    pub fn woke(&self) -> Instant {
+        self.woke
     }
 
     /// Records the scan that began at the last `wait` and sets the next deadline.
     pub fn done(&mut self) {
-        let now = Instant::now();
+        self.done_at(Instant::now());
+    }
+
+    /// [`done`](Self::done) for a scan that ended at `now` (as
+    /// [`Controller::scan_from`](crate::Controller::scan_from) returns it): no clock read.
+    pub fn done_at(&mut self, now: Instant) {
         let (next, overrun) = next_deadline(self.start, self.cycle, self.deadline, now);
         let lateness = self.woke.saturating_duration_since(self.deadline);
         self.stats.record(now.saturating_duration_since(self.woke), lateness, overrun);

@@ -80,6 +80,13 @@ impl StagedOutputs {
         self.dirty = Some(self.dirty.map_or((address, address + 1), |(s, e)| (s.min(address), e.max(address + 1))));
     }
 
+    /// The bits that laying the staged bits over `published` (the published bytes from
+    /// `address` on) changes, without a copy: the staged bits that differ.
+    fn changes<'a>(&'a self, address: usize, published: &'a [u8]) -> impl ExactSizeIterator<Item = u8> + 'a {
+        let end = address + published.len();
+        published.iter().zip(&self.bytes[address..end]).zip(&self.mask[address..end]).map(|((old, staged), mask)| (old ^ staged) & mask)
+    }
+
     /// Lays the staged bits over `buffer`, which holds the published bytes from `address` on.
     pub(crate) fn overlay(&self, address: usize, buffer: &mut [u8]) {
         let (bytes, mask) = (&self.bytes[address..address + buffer.len()], &self.mask[address..address + buffer.len()]);
@@ -185,9 +192,8 @@ impl Transaction {
             self.scratch.resize(end - start, 0);
             match env.read_output(start, &mut self.scratch) {
                 Ok(()) => {
-                    let before = self.scratch.clone();
+                    owned.add(start, self.outputs.changes(start, &self.scratch));
                     self.outputs.overlay(start, &mut self.scratch);
-                    owned.add(start, before.iter().zip(&self.scratch).map(|(old, new)| old ^ new));
                     if let Err(e) = env.write_output(start, &self.scratch) {
                         log::error!(target: &*self.program, "publishing outputs at {start}: {e}");
                     }
@@ -200,7 +206,7 @@ impl Transaction {
                 log::error!(target: &*self.program, "publishing variable {name}: {e}");
             }
         }
-        self.discard(env);
+        // What stays staged is cleared by the next `begin`.
     }
 
     /// Drops what the poll staged: a faulted poll publishes nothing.

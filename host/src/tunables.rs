@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use wasmer::sys::vm::{
-    LinearMemory, MemoryError, MemoryStyle, TableStyle, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition,
+    LinearMemory, MemoryError, MemoryStyle, TableStyle, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMOwnedMemory, VMTable,
+    VMTableDefinition,
 };
 use wasmer::sys::{BaseTunables, Tunables};
 use wasmer::{MemoryType, Pages, TableType};
@@ -53,7 +54,7 @@ impl LimitingTunables {
         Ok(MemoryType { maximum: Some(maximum), ..*requested })
     }
 
-    fn watch(&self, memory: VMMemory) -> VMMemory {
+    fn watch(&self, memory: VMOwnedMemory) -> VMMemory {
         VMMemory(Box::new(WatchedMemory { inner: memory, exceeded: self.exceeded.clone() }))
     }
 }
@@ -73,7 +74,12 @@ impl Tunables for LimitingTunables {
 
     fn create_host_memory(&self, ty: &MemoryType, style: &MemoryStyle) -> Result<VMMemory, MemoryError> {
         let ty = self.adjust(ty)?;
-        self.base.create_host_memory(&ty, style).map(|m| self.watch(m))
+        // The memory itself, not behind another box: every memory view asks it for its size.
+        // Shared memories are refused by `validate`, and made by the base tunables here.
+        if ty.shared {
+            return self.base.create_host_memory(&ty, style);
+        }
+        VMOwnedMemory::new(&ty, style).map(|m| self.watch(m))
     }
 
     unsafe fn create_vm_memory(
@@ -83,8 +89,12 @@ impl Tunables for LimitingTunables {
         vm_definition_location: NonNull<VMMemoryDefinition>,
     ) -> Result<VMMemory, MemoryError> {
         let ty = self.adjust(ty)?;
+        if ty.shared {
+            // SAFETY: the caller's guarantee for `vm_definition_location` is passed on unchanged.
+            return unsafe { self.base.create_vm_memory(&ty, style, vm_definition_location) };
+        }
         // SAFETY: the caller's guarantee for `vm_definition_location` is passed on unchanged.
-        unsafe { self.base.create_vm_memory(&ty, style, vm_definition_location) }.map(|m| self.watch(m))
+        unsafe { VMOwnedMemory::from_definition(&ty, style, vm_definition_location) }.map(|m| self.watch(m))
     }
 
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
@@ -106,7 +116,7 @@ impl Tunables for LimitingTunables {
 /// A linear memory that raises a flag when a `memory.grow` is refused.
 #[derive(Debug)]
 struct WatchedMemory {
-    inner: VMMemory,
+    inner: VMOwnedMemory,
     exceeded: Arc<AtomicBool>,
 }
 
@@ -136,7 +146,7 @@ impl LinearMemory for WatchedMemory {
     }
 
     fn try_clone(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
-        self.inner.try_clone().map(|m| m.0)
+        self.inner.try_clone()
     }
 
     unsafe fn initialize_with_data(&self, start: usize, data: &[u8]) -> Result<(), Trap> {
@@ -145,6 +155,6 @@ impl LinearMemory for WatchedMemory {
     }
 
     fn copy(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
-        self.inner.copy()
+        LinearMemory::copy(&self.inner)
     }
 }

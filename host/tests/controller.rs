@@ -127,3 +127,31 @@ fn a_second_thread_drives_the_controller_while_it_scans() {
     assert_eq!(count, Some(Value::Int(SCANS as i32)));
     println!("overruns: {} of {SCANS} scans, snapshots skipped: {}", scheduler.stats().overruns, mailbox.skipped());
 }
+
+/// A snapshot goes out after every scan that answers a command, and otherwise at most every
+/// `SNAPSHOT_INTERVAL` of the controller's time: building one is work for the scan thread.
+#[test]
+fn snapshots_go_out_with_answers_and_otherwise_at_most_every_interval() {
+    let (remote, mut mailbox) = remote::channel(4);
+    let mut controller = Controller::new(InMemoryEnvironment::new(0, 2));
+    controller.add(healthy_program(0)).unwrap();
+    let scans = |remote: &remote::Remote| remote.snapshot().map(|s| s.scans);
+    let at = |ms: u64| Duration::from_millis(ms);
+    controller.scan();
+    controller.serve(&mut mailbox, at(0));
+    assert_eq!(scans(&remote), Some(1), "the first one goes out at once");
+    controller.scan();
+    controller.serve(&mut mailbox, at(1));
+    assert_eq!(scans(&remote), Some(1), "1 ms later, with nothing to answer: none");
+    let answer = remote.try_send(Command::Stop("healthy0".into())).unwrap();
+    controller.scan();
+    controller.serve(&mut mailbox, at(2));
+    assert_eq!(answer.wait(Duration::ZERO), Some(Ok(())));
+    assert_eq!(scans(&remote), Some(3), "an answer brings one at once");
+    controller.scan();
+    controller.serve(&mut mailbox, at(2) + remote::SNAPSHOT_INTERVAL - Duration::from_nanos(1));
+    assert_eq!(scans(&remote), Some(3));
+    controller.scan();
+    controller.serve(&mut mailbox, at(2) + remote::SNAPSHOT_INTERVAL);
+    assert_eq!(scans(&remote), Some(5), "one interval after the last");
+}

@@ -1,9 +1,11 @@
-//! `cargo xtask`: the project's chores (header, test, templates, fuzz, demo, latency).
+//! `cargo xtask`: the project's chores (header, test, templates, fuzz, demo, latency, scan-bench).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+mod breakdown;
 mod latency;
+mod scan_bench;
 
 use xtask::{generate_header, header_path, root};
 
@@ -16,6 +18,7 @@ fn main() -> ExitCode {
         ["templates"] => templates(true),
         ["fuzz", "--minutes", minutes] => fuzz(minutes),
         ["latency", rest @ ..] => latency::latency(rest),
+        ["scan-bench", rest @ ..] => scan_bench::scan_bench(rest),
         _ => {
             eprintln!("usage: cargo xtask <command>\n");
             eprintln!("  header   regenerate c-sdk/include/intrinsics.h from the Rust ABI");
@@ -25,6 +28,8 @@ fn main() -> ExitCode {
             eprintln!("  demo     build the blinky example and run it in the host");
             eprintln!("  latency  cyclictest, then plc-host run, with the same interval, priority, CPU and duration");
             eprintln!("           [--cycles 10000] [--interval 1ms] [--priority 80] [--cpu 1] [--spin 30us]");
+            eprintln!("  scan-bench  plc-host run with N copies of a small program, then the minimal scan back to back, both compilers");
+            eprintln!("           [--programs 1000] [--cycles 200] [--cycle 5ms] [--scans 1000000] [--repeat 3] [--baseline PATH-TO-OTHER-plc-host] [--perf] [--realtime]");
             return ExitCode::from(2);
         }
     };

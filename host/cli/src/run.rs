@@ -162,8 +162,8 @@ pub fn run(settings: RunSettings) -> ExitCode {
             if let Some(modbus) = &mut modbus {
                 modbus.exchange().before_scan(controller);
             }
-            controller.scan();
-            scheduler.done();
+            let (_, ended) = controller.scan_from(scheduler.woke());
+            scheduler.done_at(ended);
             controller.record_cycle(scheduler.stats());
             if let Some(modbus) = &mut modbus {
                 modbus.exchange().after_scan(controller);

@@ -15,7 +15,7 @@ use crate::realtime::RealtimeArgs;
 use crate::retain::{RetainArgs, RetainConfig, RetainSettings};
 
 /// The scan cycles `run` accepts.
-const CYCLE: RangeInclusive<Duration> = Duration::from_micros(1)..=Duration::from_secs(3600);
+const CYCLE: RangeInclusive<Duration> = Duration::from_nanos(1)..=Duration::from_secs(3600);
 /// The sizes of a process image `run` sets up, in bytes.
 const IMAGE: RangeInclusive<usize> = 0..=1 << 20;
 /// CPU budgets of one poll: at least one instruction; at most about ten seconds of them, so
@@ -59,7 +59,7 @@ pub struct RunArgs {
     /// export it].
     #[arg(long)]
     cold_swap: bool,
-    /// The scan cycle, 1us to 1h [default: 10ms].
+    /// The scan cycle, 1ns to 1h [default: 10ms]; below the scan time the scans run back to back.
     #[arg(long)]
     cycle: Option<String>,
     /// Stop after this many scans (at least 1) [default: run until SIGINT or SIGTERM].

@@ -39,9 +39,9 @@ fn numbers_out_of_range_are_one_line_and_exit_2() {
     let (outputs, budget) = (config("outputs.toml", "outputs = 1048577"), config("budget.toml", "[limits]\ncpu_budget = 0"));
     let (memory, inputs) = (config("memory.toml", "[limits]\nmemory_limit = 1"), config("inputs.toml", &format!("inputs = \"{}\"", "00".repeat((1 << 20) + 1))));
     let cases: &[(&[&str], &str)] = &[
-        (&["run", p, "--cycle", "18446744073709551615s"], "error: cycle `18446744073709551615s` is out of range (1us to 1h)"),
-        (&["run", p, "--cycle", "0s"], "error: cycle `0s` is out of range (1us to 1h)"),
-        (&["run", p, "--cycle", "61min"], "error: cycle `61min` is out of range (1us to 1h)"),
+        (&["run", p, "--cycle", "18446744073709551615s"], "error: cycle `18446744073709551615s` is out of range (1ns to 1h)"),
+        (&["run", p, "--cycle", "0s"], "error: cycle `0s` is out of range (1ns to 1h)"),
+        (&["run", p, "--cycle", "61min"], "error: cycle `61min` is out of range (1ns to 1h)"),
         (&["run", p, "--cycle", "99999999999999999999999s"], "error: cycle `99999999999999999999999s`: number is too large"),
         (&["run", p, "--cycles", "0"], "error: cycles 0: a run has at least 1 scan"),
         (&["run", p, "--outputs", "1048577"], "error: outputs 1048577 is out of range (0 to 1048576 bytes)"),
@@ -51,7 +51,7 @@ fn numbers_out_of_range_are_one_line_and_exit_2() {
         (&["run", p, "--memory-limit", "18446744073709551615"], "error: memory limit 18446744073709551615 is out of range (65536 to 4294967296 bytes)"),
         (&["check", p, "--cpu-budget", "0"], "error: cpu budget 0 is out of range (1 to 10000000000 instructions)"),
         (&["test", p, p, "--memory-limit", "0"], "error: memory limit 0 is out of range (65536 to 4294967296 bytes)"),
-        (&["run", "--config", &huge], "error: cycle `18446744073709551615s` is out of range (1us to 1h)"),
+        (&["run", "--config", &huge], "error: cycle `18446744073709551615s` is out of range (1ns to 1h)"),
         (&["run", "--config", &no_scans], "error: cycles 0: a run has at least 1 scan"),
         (&["run", "--config", &outputs], "error: outputs 1048577 is out of range (0 to 1048576 bytes)"),
         (&["run", "--config", &budget], "error: cpu budget 0 is out of range (1 to 10000000000 instructions)"),
