@@ -30,6 +30,14 @@ pub(crate) struct Placed {
     pub(crate) outputs_len: usize,
 }
 
+impl Placed {
+    /// How many of the output bytes `address..address + len` the program's image covers, from
+    /// `address` on: those an intrinsic reads from and writes to the program's memory.
+    pub(crate) fn outputs_covered(&self, address: usize, len: usize) -> usize {
+        self.outputs_len.saturating_sub(address).min(len)
+    }
+}
+
 /// The process image of one instance: where its descriptor is, and the outputs as they were
 /// copied in.
 #[derive(Debug)]

@@ -154,7 +154,12 @@ impl Handles {
 
     /// The name a handle stands for.
     pub(crate) fn name(&self, handle: i32) -> Option<&str> {
-        self.names.get(handle as u32 as usize).map(|name| &**name)
+        self.shared(handle).map(|name| &**name)
+    }
+
+    /// The name a handle stands for, shared: to hold while the transaction is changed.
+    pub(crate) fn shared(&self, handle: i32) -> Option<&Arc<str>> {
+        self.names.get(handle as u32 as usize)
     }
 }
 

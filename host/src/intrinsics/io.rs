@@ -55,7 +55,7 @@ fn read_image(env: Env<'_>, image: Image, address: i32, buffer: i32, buffer_len:
             // own image covers as they stand in its memory.
             tx.outputs.overlay(address, &mut tx.scratch);
             if let Some(placed) = tx.image {
-                let covered = placed.outputs_len.saturating_sub(address).min(len);
+                let covered = placed.outputs_covered(address, len);
                 if covered > 0 && view.read(placed.outputs + address as u64, &mut tx.scratch[..covered]).is_err() {
                     return GENERIC;
                 }
@@ -80,7 +80,7 @@ pub(super) fn wasm_write_output(mut env: Env<'_>, address: i32, data: i32, data_
         // truth of those outputs, published by what changed when the poll completes.
         let mut covered = 0;
         if let Some(placed) = tx.image {
-            covered = placed.outputs_len.saturating_sub(address).min(len);
+            covered = placed.outputs_covered(address, len);
             tx.scratch.resize(covered, 0);
             if view.read(start, &mut tx.scratch).and_then(|()| view.write(placed.outputs + address as u64, &tx.scratch)).is_err() {
                 return GENERIC;

@@ -2,8 +2,6 @@
 //! and `wasm_handle_read_*`/`wasm_handle_write_*` by handle; checked for their type, staged for
 //! the poll's commit. An error is said in the host's log once per change (`variable_errors`).
 
-use std::sync::Arc;
-
 use plc_abi as abi;
 use wasmer::MemoryView;
 
@@ -79,15 +77,16 @@ fn write_variable(env: Env<'_>, name: i32, name_len: i32, value: Value) -> i32 {
 /// [`write_variable`] of the variable a handle names.
 fn write_handle(env: Env<'_>, handle: i32, value: Value) -> i32 {
     with_variable_errors(env, |tx, told, env, _| {
-        let Some(name) = tx.handles.name(handle) else {
+        let Some(name) = tx.handles.shared(handle) else {
             return told.note(&tx.program, None, Err(VariableError::BadHandle));
         };
         // The common case first, without taking the name out: a variable this poll wrote.
-        if let Some(staged) = tx.variables.get_mut(name) {
+        if let Some(staged) = tx.variables.get_mut(&**name) {
             let outcome = stage(staged, value);
             return told.note(&tx.program, Some(name), outcome);
         }
-        let name: Arc<str> = name.into();
+        // A new write this poll: the handle's own name, shared (not copied).
+        let name = name.clone();
         let outcome = write_named(tx, env, &name, value);
         told.note(&tx.program, Some(&name), outcome)
     })
