@@ -304,3 +304,40 @@ fn reported_errors_are_counted_and_are_not_faults() {
         assert!(env.logs.is_empty(), "{call}: the host logs nothing of it");
     }
 }
+
+/// An instance holds at most 4096 variable handles: past them `wasm_variable_handle` returns
+/// WASM_VARIABLE_TABLE_FULL, and a name it holds still resolves. 5000 distinct three-letter
+/// names are asked for in one poll.
+#[test]
+fn variable_handles_are_bounded_per_instance() {
+    let wat = r#"(module
+        (import "env" "wasm_variable_handle" (func $handle (param i32 i32 i32) (result i32)))
+        (import "env" "wasm_write_output" (func $out (param i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (func (export "poll") (local $i i32) (local $code i32)
+            (loop $l
+                ;; the name: three letters 'a' + i % 26, i / 26 % 26, i / 676 % 26, at 100
+                (i32.store8 (i32.const 100) (i32.add (i32.const 97) (i32.rem_u (local.get $i) (i32.const 26))))
+                (i32.store8 (i32.const 101) (i32.add (i32.const 97) (i32.rem_u (i32.div_u (local.get $i) (i32.const 26)) (i32.const 26))))
+                (i32.store8 (i32.const 102) (i32.add (i32.const 97) (i32.rem_u (i32.div_u (local.get $i) (i32.const 676)) (i32.const 26))))
+                (local.set $code (call $handle (i32.const 100) (i32.const 3) (i32.const 8)))
+                ;; count the successes (at 0, u16) and the refusals (at 2, u16)
+                (if (i32.eqz (local.get $code))
+                    (then (i32.store16 (i32.const 0) (i32.add (i32.load16_u (i32.const 0)) (i32.const 1))))
+                    (else (if (i32.eq (local.get $code) (i32.const 5))
+                        (then (i32.store16 (i32.const 2) (i32.add (i32.load16_u (i32.const 2)) (i32.const 1)))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $l (i32.lt_u (local.get $i) (i32.const 5000))))
+            ;; "aaa", the first name, still resolves to handle 0
+            (i32.store16 (i32.const 100) (i32.const 0x6161))
+            (i32.store8 (i32.const 102) (i32.const 0x61))
+            (i32.store8 (i32.const 4) (call $handle (i32.const 100) (i32.const 3) (i32.const 8)))
+            (i32.store8 (i32.const 5) (i32.load (i32.const 8)))
+            (drop (call $out (i32.const 0) (i32.const 0) (i32.const 6)))))"#;
+    let mut program = load("handles", wat.as_bytes());
+    let mut world = env(0, 6);
+    program.poll(&mut world).unwrap();
+    let (ok, full) = (u16::from_le_bytes([world.outputs[0], world.outputs[1]]), u16::from_le_bytes([world.outputs[2], world.outputs[3]]));
+    assert_eq!((ok, full), (4096, 5000 - 4096));
+    assert_eq!((world.outputs[4], world.outputs[5]), (0, 0));
+}
