@@ -226,8 +226,20 @@ impl<E: Environment> Controller<E> {
         self.forces.before_scan(env);
         let mut clock = started;
         let mut faults = Vec::new();
-        for (i, program) in self.programs.iter_mut().enumerate() {
-            let (outcome, ended) = program.poll_from(env, clock);
+        // The misses of a program's first lines overlap with the work of the program before
+        // it (`Program::prefetch`): after the scan thread slept, they come from memory.
+        if let Some(second) = self.programs.get(1) {
+            crate::prefetch::value(second);
+        }
+        for i in 0..self.programs.len() {
+            // Two programs ahead: the program itself; the next one: what it points to.
+            if let Some(after) = self.programs.get(i + 2) {
+                crate::prefetch::value(after);
+            }
+            if let Some(next) = self.programs.get(i + 1) {
+                next.prefetch();
+            }
+            let (outcome, ended) = self.programs[i].poll_from(env, clock);
             clock = ended;
             if let Err(fault) = outcome {
                 faults.push((i, fault));

@@ -43,7 +43,7 @@ fn kept() -> std::sync::MutexGuard<'static, Vec<Kept>> {
 /// A new engine for one module: its compiler with the CPU meter.
 fn module_engine(limits: &Limits) -> Engine {
     let metering = Metering::new(limits.cpu_budget);
-    match limits.compiler {
+    let mut engine: Engine = match limits.compiler {
         Compiler::Cranelift => {
             let mut compiler = Cranelift::default();
             compiler.push_middleware(metering);
@@ -54,7 +54,9 @@ fn module_engine(limits: &Limits) -> Engine {
             compiler.push_middleware(metering);
             EngineBuilder::new(compiler).into()
         }
-    }
+    };
+    engine.set_tunables(LimitingTunables::new(limits.memory_pages(), limits.table_elements, limits.stack_bytes, Arc::default()));
+    engine
 }
 
 /// The engine a program's stores are made from: its module's engine, with tunables of its own

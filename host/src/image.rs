@@ -10,11 +10,11 @@
 //! else than its own memory.
 
 use plc_abi::{self as abi, wasm_process_image_t as Descriptor};
-use wasmer::MemoryView;
 
 use crate::environment::Environment;
 use crate::fault::{Fault, FaultKind};
 use crate::transaction::StagedOutputs;
+use crate::tunables::GuestMemory;
 
 /// Where this poll's image lies in the program's memory: the bytes the host copies, that is
 /// the program's ranges clipped to the controller's images.
@@ -59,9 +59,16 @@ impl MemoryImage {
         MemoryImage { descriptor, placed: Placed::default(), before: Vec::new(), after: Vec::new(), told: false }
     }
 
+    /// Where the image lies for a memory at `base`, and the host's copy of the outputs: the
+    /// descriptor, the inputs and the outputs in the memory. Addresses to prefetch only.
+    pub(crate) fn addresses(&self, base: usize) -> [usize; 4] {
+        let Placed { inputs, outputs, .. } = self.placed;
+        [base + self.descriptor as usize, base + inputs as usize, base + outputs as usize, self.before.as_ptr() as usize]
+    }
+
     /// Reads and checks the descriptor, then copies the controller's inputs and published
     /// outputs into the program's memory. A descriptor or a range outside the memory is a fault.
-    pub(crate) fn copy_in(&mut self, view: &MemoryView<'_>, env: &dyn Environment, program: &str) -> Result<Placed, Fault> {
+    pub(crate) fn copy_in(&mut self, view: &GuestMemory, env: &dyn Environment, program: &str) -> Result<Placed, Fault> {
         let (placed, declared) = self.place(view, env)?;
         if (declared.inputs_len as usize > placed.inputs_len || declared.outputs_len as usize > placed.outputs_len) && !self.told {
             self.told = true;
@@ -88,7 +95,7 @@ impl MemoryImage {
     }
 
     /// After a poll that completed: stages the output bits the program changed in its memory.
-    pub(crate) fn stage_changes(&mut self, view: &MemoryView<'_>, staged: &mut StagedOutputs) -> Result<(), Fault> {
+    pub(crate) fn stage_changes(&mut self, view: &GuestMemory, staged: &mut StagedOutputs) -> Result<(), Fault> {
         let Placed { outputs, outputs_len, .. } = self.placed;
         self.after.resize(outputs_len, 0);
         view.read(outputs, &mut self.after).map_err(|e| fault(format!("reading the outputs: {e}")))?;
@@ -102,7 +109,7 @@ impl MemoryImage {
     }
 
     /// The descriptor's ranges, checked against the memory and clipped to the images.
-    fn place(&self, view: &MemoryView<'_>, env: &dyn Environment) -> Result<(Placed, Descriptor), Fault> {
+    fn place(&self, view: &GuestMemory, env: &dyn Environment) -> Result<(Placed, Descriptor), Fault> {
         let mut raw = [0u8; Descriptor::SIZE];
         view.read(u64::from(self.descriptor), &mut raw).map_err(|_| {
             fault(format!("the descriptor `{}` points to {:#x}, outside the program's memory", abi::PROCESS_IMAGE_EXPORT, self.descriptor))

@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use plc_abi as abi;
-use wasmer::{Extern, FunctionEnv, Global, Instance, InstantiationError, Memory, Store, TypedFunction, Value};
+use wasmer::{AsStoreMut, Extern, FunctionEnv, Global, Instance, InstantiationError, Store, TypedFunction, Value};
 
 use crate::compiled::Compiled;
 use crate::environment::Environment;
@@ -15,6 +15,7 @@ use crate::lend::Lent;
 use crate::limits::Limits;
 use crate::metering::{POINTS_EXHAUSTED, REMAINING_POINTS};
 use crate::transaction::OwnedOutputs;
+use crate::tunables::{instantiate_with_memory, GuestMemory};
 
 mod carry;
 
@@ -52,11 +53,40 @@ pub(crate) struct Live {
     poll: TypedFunction<(), ()>,
     /// `_initialize` and `init` (those exported), until the first poll has called them.
     init: Vec<(&'static str, TypedFunction<(), ()>)>,
-    /// The program's memory and its copy of the process image, if it exports `plc_image`.
-    image: Option<(Memory, MemoryImage)>,
+    /// The program's memory.
+    memory: GuestMemory,
+    /// Its copy of the process image, if it exports `plc_image`.
+    image: Option<MemoryImage>,
     /// `plc_state_save`, `plc_state_load` and the state waiting for the first poll.
     pub(crate) carry: carry::Exports,
+    /// Where the data its next poll touches first lies, for [`Live::prefetch`].
+    hot: Hot,
+    /// Polls since `hot` was taken.
+    polls_since_hot: u32,
 }
+
+/// How many polls `Hot` is kept before it is taken again: the buffers move only when they grow
+/// and the memory when it grows, and a stale address only makes a prefetch useless.
+const HOT_POLLS: u32 = 64;
+
+/// Addresses of what a poll touches first, taken every [`HOT_POLLS`] polls: only addresses, to
+/// prefetch.
+#[derive(Debug, Default)]
+struct Hot {
+    /// The memory's definition in the instance's `VMContext`: the globals and imports are around it.
+    vmctx: usize,
+    /// The state the host functions reach.
+    state: usize,
+    /// The store's table of objects, which every access to a memory, global or function reads.
+    objects: (usize, usize),
+    /// One line each: buffers of the transaction and the image, the image in the guest's memory.
+    lines: [usize; 10],
+}
+
+/// The bytes of a `VMContext` before and after its memory's definition that a poll touches:
+/// the imported functions before it, the globals after it.
+const VMCTX_BEFORE: usize = 512;
+const VMCTX_AFTER: usize = 256;
 
 impl Live {
     /// A new instance of `compiled`: its start function and `plc_abi_version` run now, on the
@@ -68,26 +98,27 @@ impl Live {
         let state = FunctionEnv::new(&mut store, GuestState::new(name.clone(), limits.log_messages_per_poll));
         let imports = intrinsics::imports(&mut store, &state);
         let grew = || memory_exceeded.load(Ordering::Relaxed);
-        let instance = match Instance::new(&mut store, module, &imports) {
-            Ok(instance) => instance,
+        let (instance, memory) = match instantiate_with_memory(|| Instance::new(&mut store, module, &imports)) {
+            Ok(made) => made,
             Err(InstantiationError::Start(error)) => return Err(classify(error, None, grew(), limits, "the start function")),
             Err(e) => return Err(Fault::new(FaultKind::Instantiation, e.to_string())),
         };
-        let memory = instance.exports.get_memory(abi::MEMORY_EXPORT).ok().cloned().or_else(|| {
-            instance.exports.iter().find_map(|(_, export)| match export {
-                Extern::Memory(memory) => Some(memory.clone()),
-                _ => None,
-            })
+        // The one memory of a program (`validate`), which it exports: the same as the host reaches.
+        let exported = instance.exports.iter().find_map(|(_, export)| match export {
+            Extern::Memory(memory) => Some(memory.view(&store).data_ptr() as usize),
+            _ => None,
         });
-        let descriptor = instance.exports.get_global(abi::PROCESS_IMAGE_EXPORT).ok().map(|g| g.get(&mut store));
-        let image = match (descriptor, &memory) {
-            (None, _) => None,
-            (Some(Value::I32(at)), Some(memory)) => Some((memory.clone(), MemoryImage::new(at as u32))),
-            (Some(_), _) => {
-                return Err(Fault::new(FaultKind::ProcessImage, format!("`{}` must be an i32 global with a memory", abi::PROCESS_IMAGE_EXPORT)))
-            }
+        let memory = match memory {
+            Some(memory) if Some(memory.addresses().0) == exported => memory,
+            _ => return Err(Fault::new(FaultKind::Instantiation, "the program's exported memory is not the one memory it defines")),
         };
-        state.as_mut(&mut store).memory = memory;
+        let descriptor = instance.exports.get_global(abi::PROCESS_IMAGE_EXPORT).ok().map(|g| g.get(&mut store));
+        let image = match descriptor {
+            None => None,
+            Some(Value::I32(at)) => Some(MemoryImage::new(at as u32)),
+            Some(_) => return Err(Fault::new(FaultKind::ProcessImage, format!("`{}` must be an i32 global", abi::PROCESS_IMAGE_EXPORT))),
+        };
+        state.as_mut(&mut store).memory = Some(memory.share());
         let poll = instance
             .exports
             .get_typed_function::<(), ()>(&store, abi::POLL_EXPORT)
@@ -116,7 +147,47 @@ impl Live {
                 }
             }
         }
-        Ok(Live { store, state, meter, poll, init, image, carry })
+        let mut live = Live { store, state, meter, poll, init, memory, image, carry, hot: Hot::default(), polls_since_hot: HOT_POLLS };
+        live.note_hot();
+        // Again after the first poll, which gives the transaction its buffers.
+        live.polls_since_hot = HOT_POLLS - 1;
+        Ok(live)
+    }
+
+    /// Asks the caches for what the next poll touches first.
+    pub(crate) fn prefetch(&self) {
+        let Hot { vmctx, state, objects, lines } = &self.hot;
+        crate::prefetch::range(vmctx - VMCTX_BEFORE.min(*vmctx), VMCTX_BEFORE + VMCTX_AFTER);
+        crate::prefetch::range(*state, std::mem::size_of::<GuestState>());
+        crate::prefetch::range(objects.0, objects.1);
+        for &line in lines {
+            crate::prefetch::line(line);
+        }
+    }
+
+    /// Takes the addresses [`Live::prefetch`] asks for.
+    fn note_hot(&mut self) {
+        self.polls_since_hot = 0;
+        let objects = self.store.objects_mut();
+        self.hot.objects = (objects as *mut _ as usize, std::mem::size_of_val(objects));
+        let state = self.state.as_ref(&self.store);
+        self.hot.state = state as *const GuestState as usize;
+        let tx = &state.tx;
+        let mut lines = [0; 10];
+        lines[..6].copy_from_slice(&[
+            tx.outputs.bytes.as_ptr() as usize,
+            tx.outputs.mask_address(),
+            tx.scratch.as_ptr() as usize,
+            tx.handles.address(),
+            tx.handles.first_name_address(),
+            tx.variables.address(),
+        ]);
+        let (base, definition) = self.memory.addresses();
+        if let Some(image) = &self.image {
+            lines[6..].copy_from_slice(&image.addresses(base));
+        }
+        self.hot.lines = lines;
+        self.hot.vmctx = definition;
     }
 
     /// One poll: `_initialize` and `init` first on a new instance, then `poll` on a full
@@ -127,10 +198,10 @@ impl Live {
         let limits = &compiled.limits;
         self.state.as_mut(&mut self.store).tx.begin(env);
         compiled.memory_exceeded.store(false, Ordering::Relaxed);
-        let Live { store, state, meter, poll, init, image, carry } = self;
-        if let Some((memory, image)) = image {
+        let Live { store, state, meter, poll, init, memory, image, carry, .. } = self;
+        if let Some(image) = image {
             // The program's own image: the inputs and the published outputs, copied in.
-            let placed = image.copy_in(&memory.view(store), env, &compiled.name)?;
+            let placed = image.copy_in(memory, env, &compiled.name)?;
             state.as_mut(store).tx.image = Some(placed);
         }
         let calls = |store: &mut Store| {
@@ -147,10 +218,10 @@ impl Live {
 
         // The output bits the program changed in its image, staged with its other writes.
         let outcome = match (outcome, image) {
-            (Ok(()), Some((memory, image))) => {
-                // `stage_changes` needs the staging of the transaction and the view at once.
+            (Ok(()), Some(image)) => {
+                // `stage_changes` needs the staging of the transaction and the memory at once.
                 let mut outputs = std::mem::take(&mut state.as_mut(store).tx.outputs);
-                let staged = image.stage_changes(&memory.view(store), &mut outputs);
+                let staged = image.stage_changes(memory, &mut outputs);
                 state.as_mut(store).tx.outputs = outputs;
                 staged
             }
@@ -165,6 +236,10 @@ impl Live {
         let dropped = tx.logs_dropped;
         if dropped > 0 {
             log::warn!(target: &*tx.program, "dropped {dropped} log messages: more than {} in one scan", limits.log_messages_per_poll);
+        }
+        self.polls_since_hot += 1;
+        if self.polls_since_hot >= HOT_POLLS {
+            self.note_hot();
         }
         outcome
     }

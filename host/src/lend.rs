@@ -3,8 +3,8 @@
 //! The host functions run inside wasmer's store, which keeps their state for the life of the
 //! instance; the environment belongs to the caller of [`Program::poll`](crate::Program::poll)
 //! and is shared by every program. So the poll lends it: the state holds a pointer to it while
-//! the poll's calls run, and the host functions reach it through [`Lent::get`]. One of the two
-//! modules of the host with `unsafe`; the other is `tunables.rs`.
+//! the poll's calls run, and the host functions reach it through [`Lent::get`]. One of the
+//! modules of the host with `unsafe`, with `tunables.rs` and `prefetch.rs`.
 #![allow(unsafe_code)]
 
 use std::ptr::NonNull;

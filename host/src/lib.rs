@@ -50,6 +50,7 @@ mod intrinsics;
 mod lend;
 mod limits;
 mod metering;
+mod prefetch;
 mod program;
 pub mod realtime;
 pub mod recipe;

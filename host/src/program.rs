@@ -59,6 +59,15 @@ impl Program {
         })
     }
 
+    /// Asks the caches for what its next poll will touch first ([`crate::prefetch`]), beyond
+    /// the program itself.
+    pub(crate) fn prefetch(&self) {
+        crate::prefetch::line(std::sync::Arc::as_ptr(&self.compiled.memory_exceeded) as usize);
+        if let Some(live) = &self.live {
+            live.prefetch();
+        }
+    }
+
     /// The program's name: the target of its log messages.
     pub fn name(&self) -> &str {
         self.compiled.name()

@@ -9,6 +9,10 @@ use std::time::Duration;
 use crate::environment::{EnvError, Environment, Value, VariableRoom};
 use crate::image::Placed;
 
+mod staged_variables;
+
+pub(crate) use staged_variables::StagedVariables;
+
 /// The output bits a program has changed: what goes to 0 when it faults under
 /// [`OutputsOnFault::Zero`](crate::OutputsOnFault::Zero). A mask per byte of the image.
 #[derive(Debug, Default)]
@@ -64,6 +68,11 @@ impl StagedOutputs {
         }
     }
 
+    /// Where the mask lies: an address to prefetch.
+    pub(crate) fn mask_address(&self) -> usize {
+        self.mask.as_ptr() as usize
+    }
+
     /// The staging bytes for a write of `len` bytes at `address`, marked as written.
     pub(crate) fn write(&mut self, address: usize, len: usize) -> &mut [u8] {
         let end = address + len;
@@ -106,7 +115,7 @@ pub(crate) struct Transaction {
     /// Where the program's own copy of the image lies this poll, if it has one: the truth of
     /// the outputs it covers, for the intrinsics too.
     pub(crate) image: Option<Placed>,
-    pub(crate) variables: HashMap<String, Value>,
+    pub(crate) variables: StagedVariables,
     /// The room the variable table had when this poll first created a variable, less what
     /// the poll has created since.
     room: Option<VariableRoom>,
@@ -152,6 +161,16 @@ impl Handles {
         Some(handle)
     }
 
+    /// Where the names lie: an address to prefetch.
+    pub(crate) fn address(&self) -> usize {
+        self.names.as_ptr() as usize
+    }
+
+    /// Where the first name's text lies (most programs hold few handles): an address to prefetch.
+    pub(crate) fn first_name_address(&self) -> usize {
+        self.names.first().map_or(0, |name| name.as_ptr() as usize)
+    }
+
     /// The name a handle stands for.
     pub(crate) fn name(&self, handle: i32) -> Option<&str> {
         self.shared(handle).map(|name| &**name)
@@ -170,7 +189,7 @@ impl Transaction {
             now: Err(EnvError::Other("no poll is running".into())),
             outputs: StagedOutputs::default(),
             image: None,
-            variables: HashMap::new(),
+            variables: StagedVariables::default(),
             room: None,
             told_full: false,
             logs_left: 0,

@@ -1,8 +1,11 @@
 //! Tunables that hold a program to its limits: every memory and table capped, and a flag raised
-//! when the program tried to grow its memory past the cap. One of the two modules of the host
-//! with `unsafe` (wasmer's `Tunables` trait has unsafe methods); nothing on the call path.
+//! when the program tried to grow its memory past the cap; and [`GuestMemory`], the memory they
+//! made, read and written through wasmer's own definition of it. One of the modules of the host
+//! with `unsafe` (wasmer's `Tunables` trait has unsafe methods, and the definition is a raw
+//! pointer), with `lend.rs` and `prefetch.rs`.
 #![allow(unsafe_code)]
 
+use std::cell::Cell;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -64,8 +67,8 @@ impl Tunables for LimitingTunables {
         &self.config
     }
 
-    fn memory_style(&self, memory: &MemoryType) -> MemoryStyle {
-        self.base.memory_style(memory)
+    fn memory_style(&self, _memory: &MemoryType) -> MemoryStyle {
+        MemoryStyle::Dynamic { offset_guard_size: 0x1_0000 }
     }
 
     fn table_style(&self, table: &TableType) -> TableStyle {
@@ -94,7 +97,9 @@ impl Tunables for LimitingTunables {
             return unsafe { self.base.create_vm_memory(&ty, style, vm_definition_location) };
         }
         // SAFETY: the caller's guarantee for `vm_definition_location` is passed on unchanged.
-        unsafe { VMOwnedMemory::from_definition(&ty, style, vm_definition_location) }.map(|m| self.watch(m))
+        let memory = unsafe { VMOwnedMemory::from_definition(&ty, style, vm_definition_location) }.map(|m| self.watch(m))?;
+        MADE.set(Some(vm_definition_location));
+        Ok(memory)
     }
 
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
@@ -110,6 +115,102 @@ impl Tunables for LimitingTunables {
         let ty = self.adjust_table(ty)?;
         // SAFETY: the caller's guarantee for `vm_definition_location` is passed on unchanged.
         unsafe { self.base.create_vm_table(&ty, style, vm_definition_location) }
+    }
+}
+
+thread_local! {
+    /// The definition of the memory an instantiation on this thread made last.
+    static MADE: Cell<Option<NonNull<VMMemoryDefinition>>> = const { Cell::new(None) };
+}
+
+/// Makes an instance (`instantiate`, on this thread), and with it its memory as a
+/// [`GuestMemory`]: `None` if it has no memory these tunables made (a program always has one:
+/// `validate`).
+pub(crate) fn instantiate_with_memory<T, E>(instantiate: impl FnOnce() -> Result<T, E>) -> Result<(T, Option<GuestMemory>), E> {
+    MADE.set(None);
+    let instance = instantiate()?;
+    // What `create_vm_memory` made during this instantiation, on this thread: the one memory
+    // of this instance, in its `VMContext`.
+    let memory = MADE.take().map(|definition| GuestMemory { definition });
+    Ok((instance, memory))
+}
+
+/// A program's linear memory, reached through its definition in the instance's `VMContext`
+/// (where wasmer keeps its base and length, and `memory.grow` changes them): what a
+/// `MemoryView` does, without the store's lookups and boxes on every access.
+///
+/// It lives with the store that owns the instance (in the `Live` instance and in the state of
+/// its host functions) and is used only while that store is borrowed: by the host between the
+/// instance's calls, or by a host function during one, on the thread that runs it.
+#[derive(Debug)]
+pub(crate) struct GuestMemory {
+    definition: NonNull<VMMemoryDefinition>,
+}
+
+// SAFETY: the definition is plain data of the instance, which moves between threads with the
+// store that owns it; a `GuestMemory` is used only while that store is borrowed (above).
+unsafe impl Send for GuestMemory {}
+
+/// An access outside the memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OutOfBounds;
+
+impl std::fmt::Display for OutOfBounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("outside the program's memory")
+    }
+}
+
+impl GuestMemory {
+    /// The same memory, for the host functions' state.
+    pub(crate) fn share(&self) -> GuestMemory {
+        GuestMemory { definition: self.definition }
+    }
+
+    fn definition(&self) -> VMMemoryDefinition {
+        // SAFETY: the definition lies in the `VMContext` of the instance this memory belongs
+        // to, which lives as long as the store that owns both, and no wasm runs while the host
+        // reads it (the store is borrowed; a host function runs with the guest suspended).
+        let VMMemoryDefinition { base, current_length } = unsafe { self.definition.as_ptr().read() };
+        VMMemoryDefinition { base, current_length }
+    }
+
+    /// Its size in bytes.
+    pub(crate) fn data_size(&self) -> u64 {
+        self.definition().current_length as u64
+    }
+
+    /// Where its bytes begin and where its definition lies: addresses to prefetch.
+    pub(crate) fn addresses(&self) -> (usize, usize) {
+        (self.definition().base as usize, self.definition.as_ptr() as usize)
+    }
+
+    /// The start of `offset..offset + len` in the memory, if it lies inside.
+    fn at(&self, offset: u64, len: usize) -> Result<*mut u8, OutOfBounds> {
+        let VMMemoryDefinition { base, current_length } = self.definition();
+        let end = offset.checked_add(len as u64).ok_or(OutOfBounds)?;
+        if end > current_length as u64 {
+            return Err(OutOfBounds);
+        }
+        // SAFETY: `offset + len <= current_length`: inside the memory's accessible bytes.
+        Ok(unsafe { base.add(offset as usize) })
+    }
+
+    /// Copies `buf.len()` bytes from `offset` into `buf`.
+    pub(crate) fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), OutOfBounds> {
+        let from = self.at(offset, buf.len())?;
+        // SAFETY: `from..from + len` lies in the memory (`at`), which no Rust reference
+        // covers (wasmer's own views copy through raw pointers too), and not in `buf`.
+        unsafe { std::ptr::copy_nonoverlapping(from, buf.as_mut_ptr(), buf.len()) };
+        Ok(())
+    }
+
+    /// Copies `data` into the memory at `offset`.
+    pub(crate) fn write(&self, offset: u64, data: &[u8]) -> Result<(), OutOfBounds> {
+        let to = self.at(offset, data.len())?;
+        // SAFETY: as in `read`, the other way.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), to, data.len()) };
+        Ok(())
     }
 }
 

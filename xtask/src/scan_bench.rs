@@ -28,14 +28,21 @@ struct Settings {
     /// The real-time settings for every run (`--priority 80 --cpu 1`): the scan thread ahead
     /// of whatever else the machine runs, for steadier numbers on a busy machine.
     realtime: bool,
+    /// Instead of the rest, measure how the caches decay between scans: 100 copies with the
+    /// scan thread spinning (never sleeping) between scans 0, 1, 2 and 5 ms apart.
+    decay: bool,
 }
 
-const USAGE: &str = "--programs 1000 --cycles 200 --cycle 5ms --scans 1000000 --repeat 3 [--baseline PATH] [--perf] [--realtime]";
+/// The programs and the gaps of `--decay`.
+const DECAY_PROGRAMS: usize = 100;
+const DECAY_GAPS: [&str; 4] = ["1ns", "1ms", "2ms", "5ms"];
+
+const USAGE: &str = "--programs 1000 --cycles 200 --cycle 5ms --scans 1000000 --repeat 3 [--baseline PATH] [--perf] [--realtime] [--decay]";
 
 fn settings(args: &[&str]) -> Result<Settings, String> {
-    let (perf, realtime) = (args.contains(&"--perf"), args.contains(&"--realtime"));
-    let args: Vec<&str> = args.iter().copied().filter(|a| !["--perf", "--realtime"].contains(a)).collect();
-    let mut s = Settings { programs: 1000, cycles: 200, cycle: "5ms".into(), scans: 1_000_000, baseline: None, perf, realtime, repeat: 3 };
+    let (perf, realtime, decay) = (args.contains(&"--perf"), args.contains(&"--realtime"), args.contains(&"--decay"));
+    let args: Vec<&str> = args.iter().copied().filter(|a| !["--perf", "--realtime", "--decay"].contains(a)).collect();
+    let mut s = Settings { programs: 1000, cycles: 200, cycle: "5ms".into(), scans: 1_000_000, baseline: None, perf, realtime, repeat: 3, decay };
     for pair in args.chunks(2) {
         let [flag, value] = pair else { return Err(format!("`{}` needs a value: {USAGE}", pair[0])) };
         let number = |v: &str| v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
@@ -91,6 +98,30 @@ fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str
         return Err(format!("wrong results: count {} (expected {expected}), outputs {}", summary["variables"]["count"], summary["outputs"]));
     }
     Ok((summary["stats"]["avg_us"].as_f64().unwrap_or(f64::NAN), summary["stats"]["overruns"].as_u64().unwrap_or(0)))
+}
+
+/// `--decay`: the mean scan of [`DECAY_PROGRAMS`] copies with the scan thread spinning between
+/// scans [`DECAY_GAPS`] apart, each host and gap in turn, `s.repeat` times (Cranelift): what the
+/// same scan costs when the caches had that long to lose its lines, though no other thread of
+/// this process ran on its core.
+fn decay(hosts: &[(&str, &Path)], copies: &[String], s: &Settings) -> Result<(), String> {
+    let files = &copies[..DECAY_PROGRAMS.min(copies.len())];
+    let few = Settings { programs: files.len(), cycle: String::new(), baseline: None, ..*s };
+    let runs: Vec<(&str, &Path, &str)> = hosts.iter().flat_map(|&(label, host)| DECAY_GAPS.map(|gap| (label, host, gap))).collect();
+    let mut means = vec![Vec::new(); runs.len()];
+    for _ in 0..s.repeat {
+        for (i, &(_, host, gap)) in runs.iter().enumerate() {
+            means[i].push(many(host, files, &few, "cranelift", &format!("{gap} spinning"))?.0);
+        }
+    }
+    println!("\n{} copies, the scan thread spinning between scans (Cranelift), {} runs each:\n", files.len(), s.repeat);
+    println!("| plc-host | scans apart | mean scan, median (µs) | per program |");
+    println!("|---|---|---:|---:|");
+    for (i, &(label, _, gap)) in runs.iter().enumerate() {
+        let mid = median(means[i].clone());
+        println!("| {label} | {gap} | {mid:.0} | {:.0} ns |", mid * 1000.0 / files.len() as f64);
+    }
+    Ok(())
 }
 
 /// Writes `n` programs `{kind}_00000.wasm`... into `dir`; their paths.
@@ -170,6 +201,9 @@ pub fn scan_bench(args: &[&str]) -> Result<(), String> {
         let copies = write_programs(&dir, "copy", s.programs, |_| tiny.clone())?;
         let distinct = write_programs(&dir, "distinct", s.programs, |i| with_custom_section(&tiny, i))?;
         let hosts: Vec<(&str, &Path)> = s.baseline.iter().map(|b| ("baseline", b.as_path())).chain([("this build", host.as_path())]).collect();
+        if s.decay {
+            return decay(&hosts, &copies, &s);
+        }
         let spinning = format!("{} spinning", s.cycle);
         let mut configs = Vec::new();
         for compiler in COMPILERS {

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use plc_abi::{self as abi, wasm_result_t};
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, Imports, Memory, MemoryView, RuntimeError};
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, Imports, RuntimeError};
+
+use crate::tunables::GuestMemory;
 
 use crate::environment::Environment;
 use crate::lend::Lent;
@@ -36,7 +38,7 @@ pub(crate) struct GuestState {
     /// The environment, while a poll runs.
     pub(crate) lent: Lent,
     /// The program's exported memory, once instantiated.
-    pub(crate) memory: Option<Memory>,
+    pub(crate) memory: Option<GuestMemory>,
     /// The meter's globals (points left, exhausted flag), once instantiated.
     pub(crate) meter: Option<(Global, Global)>,
     /// The poll in progress, or the last one.
@@ -116,14 +118,14 @@ pub(super) type Env<'a> = FunctionEnvMut<'a, GuestState>;
 
 /// A guest's (pointer, length) as a range of its memory, if the length is not negative and
 /// the whole range lies inside the memory.
-pub(super) fn guest_range(view: &MemoryView<'_>, ptr: i32, len: i32) -> Option<(u64, usize)> {
+pub(super) fn guest_range(view: &GuestMemory, ptr: i32, len: i32) -> Option<(u64, usize)> {
     let len = u32::try_from(len).ok()?;
     let start = u64::from(ptr as u32);
     (start + u64::from(len) <= view.data_size()).then_some((start, len as usize))
 }
 
 /// UTF-8 text of at most `buf.len()` bytes from guest memory, read into `buf`.
-pub(super) fn read_text<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8]) -> Result<&'b str, i32> {
+pub(super) fn read_text<'b>(view: &GuestMemory, ptr: i32, len: i32, buf: &'b mut [u8]) -> Result<&'b str, i32> {
     let (start, len) = guest_range(view, ptr, len).ok_or(GENERIC)?;
     let raw = buf.get_mut(..len).ok_or(GENERIC)?;
     view.read(start, raw).map_err(|_| GENERIC)?;
@@ -133,20 +135,19 @@ pub(super) fn read_text<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b 
 /// Runs `f` with the poll's transaction, the lent environment and a view of the guest's
 /// memory; `GENERIC` outside a poll (an intrinsic called from the start function: there is
 /// no memory to talk through yet).
-pub(super) fn with_memory(env: Env<'_>, f: impl FnOnce(&mut Transaction, &mut dyn Environment, &MemoryView<'_>) -> i32) -> i32 {
+pub(super) fn with_memory(env: Env<'_>, f: impl FnOnce(&mut Transaction, &mut dyn Environment, &GuestMemory) -> i32) -> i32 {
     with_variable_errors(env, |tx, _, world, view| f(tx, world, view))
 }
 
 /// [`with_memory`], with the variables' last errors too.
 pub(super) fn with_variable_errors(
     mut env: Env<'_>,
-    f: impl FnOnce(&mut Transaction, &mut VariableErrors, &mut dyn Environment, &MemoryView<'_>) -> i32,
+    f: impl FnOnce(&mut Transaction, &mut VariableErrors, &mut dyn Environment, &GuestMemory) -> i32,
 ) -> i32 {
-    let (state, store) = env.data_and_store_mut();
-    let Some(memory) = state.memory.clone() else { return GENERIC };
+    let state = env.data_mut();
+    let Some(view) = &state.memory else { return GENERIC };
     let Some(world) = state.lent.get() else { return GENERIC };
-    let view = memory.view(&store);
-    f(&mut state.tx, &mut state.variable_errors, world, &view)
+    f(&mut state.tx, &mut state.variable_errors, world, view)
 }
 
 

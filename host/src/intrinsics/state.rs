@@ -3,7 +3,9 @@
 //! a load reaches nothing but the instance's own records.
 
 use plc_abi as abi;
-use wasmer::{MemoryView, RuntimeError};
+use wasmer::RuntimeError;
+
+use crate::tunables::GuestMemory;
 
 use super::{guest_range, pay, read_text, Env, GENERIC, OK};
 use crate::state::{Carry, Lookup};
@@ -14,17 +16,16 @@ const BAD_TYPE: i32 = abi::wasm_result_t::WASM_BAD_VARIABLE_TYPE as i32;
 
 /// Runs `f` with the instance's state carry, its transaction (for the bytes copied) and a view
 /// of its memory; `GENERIC` before it has a memory.
-fn with_carry(mut env: Env<'_>, f: impl FnOnce(&mut Carry, &mut Transaction, &MemoryView<'_>) -> Result<i32, i32>) -> i32 {
-    let (state, store) = env.data_and_store_mut();
-    let Some(memory) = state.memory.clone() else { return GENERIC };
-    let view = memory.view(&store);
-    f(&mut state.carry, &mut state.tx, &view).unwrap_or_else(|code| code)
+fn with_carry(mut env: Env<'_>, f: impl FnOnce(&mut Carry, &mut Transaction, &GuestMemory) -> Result<i32, i32>) -> i32 {
+    let state = env.data_mut();
+    let Some(view) = &state.memory else { return GENERIC };
+    f(&mut state.carry, &mut state.tx, view).unwrap_or_else(|code| code)
 }
 
 /// A field's name and type string from guest memory: UTF-8, the name not empty, each within
 /// the ABI's longest.
 fn name_and_type<'b>(
-    view: &MemoryView<'_>,
+    view: &GuestMemory,
     (name, name_len): (i32, i32),
     (ty, type_len): (i32, i32),
     buffers: &'b mut ([u8; abi::MAX_STATE_NAME_LEN as usize], [u8; abi::MAX_STATE_TYPE_LEN as usize]),

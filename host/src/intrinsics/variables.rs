@@ -2,8 +2,10 @@
 //! and `wasm_handle_read_*`/`wasm_handle_write_*` by handle; checked for their type, staged for
 //! the poll's commit. An error is said in the host's log once per change (`variable_errors`).
 
+use std::sync::Arc;
+
 use plc_abi as abi;
-use wasmer::MemoryView;
+use crate::tunables::GuestMemory;
 
 use super::variable_errors::VariableError;
 use super::{guest_range, with_memory, with_variable_errors, Env, GENERIC, OK};
@@ -18,7 +20,7 @@ const MAX_STAGED_VARIABLES: usize = 4096;
 
 /// Reads a variable name from guest memory into `buf`; `None` if it is outside the memory,
 /// too long or not UTF-8.
-fn read_name<'b>(view: &MemoryView<'_>, ptr: i32, len: i32, buf: &'b mut [u8; abi::MAX_VARIABLE_NAME_LEN as usize]) -> Option<&'b str> {
+fn read_name<'b>(view: &GuestMemory, ptr: i32, len: i32, buf: &'b mut [u8; abi::MAX_VARIABLE_NAME_LEN as usize]) -> Option<&'b str> {
     let (start, len) = guest_range(view, ptr, len)?;
     let raw = buf.get_mut(..len)?;
     view.read(start, raw).ok()?;
@@ -50,7 +52,7 @@ type Encode = fn(Value) -> Option<([u8; 8], usize)>;
 fn read_named(
     tx: &Transaction,
     env: &dyn Environment,
-    view: &MemoryView<'_>,
+    view: &GuestMemory,
     name: &str,
     value: i32,
     asked: &'static str,
@@ -69,7 +71,7 @@ fn write_variable(env: Env<'_>, name: i32, name_len: i32, value: Value) -> i32 {
         let Some(name) = read_name(view, name, name_len, &mut buf) else {
             return told.note(&tx.program, None, Err(VariableError::BadName));
         };
-        let outcome = write_named(tx, env, name, value);
+        let outcome = write_named(tx, env, name, None, value);
         told.note(&tx.program, Some(name), outcome)
     })
 }
@@ -87,7 +89,7 @@ fn write_handle(env: Env<'_>, handle: i32, value: Value) -> i32 {
         }
         // A new write this poll: the handle's own name, shared (not copied).
         let name = name.clone();
-        let outcome = write_named(tx, env, &name, value);
+        let outcome = write_named(tx, env, &name, Some(&name), value);
         told.note(&tx.program, Some(&name), outcome)
     })
 }
@@ -101,7 +103,8 @@ fn stage(staged: &mut Value, value: Value) -> Result<(), VariableError> {
     Ok(())
 }
 
-fn write_named(tx: &mut Transaction, env: &mut dyn Environment, name: &str, value: Value) -> Result<(), VariableError> {
+/// Stages a write of `name` (`shared`: the same name, already shared, as a handle holds it).
+fn write_named(tx: &mut Transaction, env: &mut dyn Environment, name: &str, shared: Option<&Arc<str>>, value: Value) -> Result<(), VariableError> {
     if let Some(staged) = tx.variables.get_mut(name) {
         return stage(staged, value);
     }
@@ -117,7 +120,7 @@ fn write_named(tx: &mut Transaction, env: &mut dyn Environment, name: &str, valu
         Err(EnvError::UnknownVariable) => tx.make_room(env, name).map_err(refused)?,
         Err(e) => return Err(refused(e)),
     }
-    tx.variables.insert(name.to_owned(), value);
+    tx.variables.insert_new(shared.cloned().unwrap_or_else(|| name.into()), value);
     Ok(())
 }
 
