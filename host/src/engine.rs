@@ -55,6 +55,7 @@ fn module_engine(limits: &Limits) -> Engine {
             EngineBuilder::new(compiler).into()
         }
     };
+    // The memory style is compiled into the module: the same tunables as its stores'.
     engine.set_tunables(LimitingTunables::new(limits.memory_pages(), limits.table_elements, limits.stack_bytes, Arc::default()));
     engine
 }

@@ -67,6 +67,11 @@ impl Tunables for LimitingTunables {
         &self.config
     }
 
+    /// Dynamic: each memory mapped at its own size (and a 64 KiB guard), every access
+    /// bounds-checked by the compiled code, instead of 8 GiB of address space reserved per
+    /// memory. Many small programs then share page tables and caches (docs/benchmarks.md); a
+    /// memory that grows past its mapping moves, and `GuestMemory` follows it. Fixed at
+    /// compile time: the module's engine has these tunables too (`engine.rs`).
     fn memory_style(&self, _memory: &MemoryType) -> MemoryStyle {
         MemoryStyle::Dynamic { offset_guard_size: 0x1_0000 }
     }

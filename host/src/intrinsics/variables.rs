@@ -83,7 +83,7 @@ fn write_handle(env: Env<'_>, handle: i32, value: Value) -> i32 {
             return told.note(&tx.program, None, Err(VariableError::BadHandle));
         };
         // The common case first, without taking the name out: a variable this poll wrote.
-        if let Some(staged) = tx.variables.get_mut(&**name) {
+        if let Some(staged) = tx.variables.get_mut(name) {
             let outcome = stage(staged, value);
             return told.note(&tx.program, Some(name), outcome);
         }
