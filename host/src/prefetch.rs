@@ -25,7 +25,7 @@ pub(crate) fn line(address: usize) {
 pub(crate) fn range(address: usize, bytes: usize) {
     let first = address & !(LINE - 1);
     let mut at = first;
-    while at < address + bytes {
+    while at < address.saturating_add(bytes) {
         line(at);
         at += LINE;
     }
