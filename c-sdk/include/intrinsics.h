@@ -194,7 +194,7 @@ extern "C" {
  * replaced) and need no terminating NUL. The host keeps at most
  * `WASM_PLC_MAX_LOG_MESSAGE_LEN` (4096) bytes of a message, cut on a UTF-8 character
  * boundary, with no mark; the SDKs' own formatting buffers (256 bytes) end a message
- * they cut with "...[truncated]". The host also keeps a bounded number of messages per
+ * they cut with `...[truncated]`. The host also keeps a bounded number of messages per
  * scan; past that budget it drops the message and returns `WASM_GENERIC_ERROR`.
  */
 WASM_PLC_IMPORT(wasm_log) extern int wasm_log(int level, const char *file, int file_len, int line, const char *message, int message_len);

@@ -2,7 +2,7 @@
 //! until released, whatever the IO or the programs say.
 //!
 //! - A **forced input** is written into the input image after the inputs are read and before
-//!   the programs run ([`Environment::write_input`]): every program sees it. On release, the
+//!   the programs run ([`Environment::write_input`](crate::Environment::write_input)): every program sees it. On release, the
 //!   bits it covered get back the value they had when it was forced (until the IO backend
 //!   reads them again).
 //! - A **forced output** or **variable** is written before the programs run (they see it) and

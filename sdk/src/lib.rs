@@ -48,9 +48,10 @@
 //! `cargo build --release --target wasm32-unknown-unknown` (crate type `cdylib`).
 //!
 //! ## What is where
-//! - [`io`]: inputs and outputs by byte address, bits ([`InputBit`](io::InputBit),
-//!   [`OutputBit`](io::OutputBit)) and little-endian values ([`Input`](io::Input),
-//!   [`Output`](io::Output)).
+//! - [`image`]: the process image in the program's memory, with handles checked at compile
+//!   time: bits ([`InputBit`](image::InputBit), [`OutputBit`](image::OutputBit)) and
+//!   little-endian values ([`Input`](image::Input), [`Output`](image::Output)).
+//! - [`io`]: inputs and outputs by a byte address known only at run time (fallible).
 //! - [`variables`]: typed global variables shared by all programs; [`retain!`] declares one
 //!   the controller keeps across restarts ([`mod@retain`]).
 //! - [`time`]: the controller's monotonic clock.

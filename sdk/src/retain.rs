@@ -15,7 +15,7 @@
 //! # assert_eq!(PARTS.get(), Ok(1));
 //! ```
 //!
-//! [`retain!`](crate::retain) declares the static [`Variable`](crate::variables::Variable) and,
+//! [`retain!`](macro@crate::retain) declares the static [`Variable`](crate::variables::Variable) and,
 //! on wasm32, an entry in the module's [`RETAINED_SECTION`](crate::abi::RETAINED_SECTION)
 //! custom section: the controller reads it when it loads the program, so declaring costs no
 //! intrinsic and no code. The variable itself is read and written as any other.

@@ -38,7 +38,7 @@ mod sealed {
 
 /// A type a variable can hold: `bool`, `i32` or `f64`.
 pub trait VariableType: sealed::Sealed + Copy {
-    /// Its tag in the [`RETAINED_SECTION`](crate::abi::RETAINED_SECTION) (see [`retain!`](crate::retain)).
+    /// Its tag in the [`RETAINED_SECTION`](crate::abi::RETAINED_SECTION) (see [`retain!`](macro@crate::retain)).
     const RETAINED_TAG: &'static str;
     /// Reads the variable `name` from the controller.
     fn read(name: &str) -> Result<Self, Error>;

@@ -46,7 +46,7 @@ pub struct RunArgs {
     /// Program files (.wasm); each is named by its file stem.
     programs: Vec<PathBuf>,
     /// Settings from a TOML file (cycle, cycles, programs, watch, cold_swap, inputs, outputs, listen,
-    /// token_file, [limits], retain, retained, retain_interval, [realtime], [modbus]).
+    /// token_file, `[limits]`, retain, retained, retain_interval, `[realtime]`, `[modbus]`).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Online change: load every *.wasm in this folder (named by file stem) and add, replace or
@@ -101,7 +101,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
     /// Serve Modbus TCP on this address (e.g. 127.0.0.1:1502; port 0 picks one); the map and
-    /// the clients are in the config's [modbus] tables (docs/modbus.md).
+    /// the clients are in the config's `[modbus]` tables (docs/modbus.md).
     #[arg(long, value_name = "ADDR")]
     modbus_listen: Option<String>,
 }

@@ -1,5 +1,5 @@
 //! The `[modbus]` tables of the run's config file, as written: every key optional but the
-//! ones that say what to map. [`ModbusConfig::settings`] checks them into [`Settings`].
+//! ones that say what to map. [`ModbusConfig::settings`] checks them into [`Settings`](crate::settings::Settings).
 //!
 //! ```toml
 //! [modbus.server]
