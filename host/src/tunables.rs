@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use wasmer::sys::vm::{
-    LinearMemory, MemoryError, MemoryStyle, TableStyle, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMOwnedMemory, VMTable,
-    VMTableDefinition,
+    LinearMemory, MemoryError, MemoryStyle, Mmap, MmapType, TableStyle, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMOwnedMemory,
+    VMTable, VMTableDefinition,
 };
 use wasmer::sys::{BaseTunables, Tunables};
 use wasmer::{MemoryType, Pages, TableType};
@@ -67,13 +67,12 @@ impl Tunables for LimitingTunables {
         &self.config
     }
 
-    /// Dynamic: each memory mapped at its own size (and a 64 KiB guard), every access
-    /// bounds-checked by the compiled code, instead of 8 GiB of address space reserved per
-    /// memory. Many small programs then share page tables and caches (docs/benchmarks.md); a
-    /// memory that grows past its mapping moves, and `GuestMemory` follows it. Fixed at
-    /// compile time: the module's engine has these tunables too (`engine.rs`).
+    /// Dynamic: every access bounds-checked by the compiled code against the memory's length,
+    /// and each memory reserved up to its maximum (at most the limit) and a guard
+    /// ([`ReservedMemory`]) instead of 8 GiB of address space. Fixed at compile time: the
+    /// module's engine has these tunables too (`engine.rs`).
     fn memory_style(&self, _memory: &MemoryType) -> MemoryStyle {
-        MemoryStyle::Dynamic { offset_guard_size: 0x1_0000 }
+        MemoryStyle::Dynamic { offset_guard_size: GUARD_BYTES as u64 }
     }
 
     fn table_style(&self, table: &TableType) -> TableStyle {
@@ -102,9 +101,9 @@ impl Tunables for LimitingTunables {
             return unsafe { self.base.create_vm_memory(&ty, style, vm_definition_location) };
         }
         // SAFETY: the caller's guarantee for `vm_definition_location` is passed on unchanged.
-        let memory = unsafe { VMOwnedMemory::from_definition(&ty, style, vm_definition_location) }.map(|m| self.watch(m))?;
+        let memory = unsafe { ReservedMemory::new(&ty, vm_definition_location, self.exceeded.clone()) }?;
         MADE.set(Some(vm_definition_location));
-        Ok(memory)
+        Ok(VMMemory(Box::new(memory)))
     }
 
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
@@ -219,6 +218,99 @@ impl GuestMemory {
     }
 }
 
+/// The guard after a memory's reservation: an access at most this far past its end faults
+/// without a bounds check of its own (the compiled code relies on it for constant offsets).
+const GUARD_BYTES: usize = 0x1_0000;
+
+/// A program's memory: its address space reserved at once, up to its maximum (which the
+/// tunables cap at the limit) and a guard, and made accessible page by page as it grows. It
+/// never moves and growing copies nothing: one `memory.grow` costs one `mprotect`, whatever the
+/// program does (a memory that moved would copy itself on every page it grows by: 1.3 s for a
+/// loop growing one page at a time to 16 MiB). A refused `memory.grow` raises the flag.
+#[derive(Debug)]
+struct ReservedMemory {
+    mmap: Mmap,
+    size: Pages,
+    maximum: Pages,
+    /// Its definition in the instance's `VMContext`, which the compiled code reads.
+    definition: NonNull<VMMemoryDefinition>,
+    exceeded: Arc<AtomicBool>,
+}
+
+// SAFETY: the definition is plain data of the instance that owns this memory and moves with
+// it, inside one store; programs' memories are never shared (`validate`).
+unsafe impl Send for ReservedMemory {}
+// SAFETY: as for `Send`: nothing in it is reached from two threads at once.
+unsafe impl Sync for ReservedMemory {}
+
+impl ReservedMemory {
+    /// Reserves a memory of type `ty` (its maximum set) and writes its definition.
+    ///
+    /// # Safety
+    /// `definition` must point to a valid, owned `VMMemoryDefinition` that outlives the memory
+    /// (the `VMContext` of the instance it is made for).
+    unsafe fn new(ty: &MemoryType, definition: NonNull<VMMemoryDefinition>, exceeded: Arc<AtomicBool>) -> Result<Self, MemoryError> {
+        let maximum = ty.maximum.unwrap_or(Pages::max_value());
+        let reserved = maximum.bytes().0.checked_add(GUARD_BYTES).ok_or(MemoryError::MaximumMemoryTooLarge {
+            max_requested: maximum,
+            max_allowed: Pages::max_value(),
+        })?;
+        let accessible = ty.minimum.bytes().0;
+        let mut mmap = Mmap::accessible_reserved(accessible, reserved, None, MmapType::Private).map_err(MemoryError::Region)?;
+        let base = mmap.as_mut_ptr();
+        // SAFETY: the caller's guarantee: `definition` is valid for writes.
+        unsafe { definition.as_ptr().write(VMMemoryDefinition { base, current_length: accessible }) };
+        Ok(ReservedMemory { mmap, size: ty.minimum, maximum, definition, exceeded })
+    }
+
+    fn refuse(&self, delta: Pages) -> MemoryError {
+        self.exceeded.store(true, Ordering::Relaxed);
+        MemoryError::CouldNotGrow { current: self.size, attempted_delta: delta }
+    }
+}
+
+impl LinearMemory for ReservedMemory {
+    fn ty(&self) -> MemoryType {
+        MemoryType { minimum: self.size, maximum: Some(self.maximum), shared: false }
+    }
+
+    fn size(&self) -> Pages {
+        self.size
+    }
+
+    fn style(&self) -> MemoryStyle {
+        MemoryStyle::Dynamic { offset_guard_size: GUARD_BYTES as u64 }
+    }
+
+    fn grow(&mut self, delta: Pages) -> Result<Pages, MemoryError> {
+        let previous = self.size;
+        if delta.0 == 0 {
+            return Ok(previous);
+        }
+        let Some(size) = previous.checked_add(delta).filter(|size| *size <= self.maximum) else { return Err(self.refuse(delta)) };
+        if self.mmap.make_accessible(previous.bytes().0, delta.bytes().0).is_err() {
+            return Err(self.refuse(delta));
+        }
+        self.size = size;
+        // SAFETY: the definition outlives the memory (`new`), and no wasm runs while the
+        // memory grows but the `memory.grow` that asked for it, which reads it after.
+        unsafe { (*self.definition.as_ptr()).current_length = size.bytes().0 };
+        Ok(previous)
+    }
+
+    fn vmmemory(&self) -> NonNull<VMMemoryDefinition> {
+        self.definition
+    }
+
+    fn try_clone(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
+        Err(MemoryError::MemoryNotShared)
+    }
+
+    fn copy(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
+        Err(MemoryError::Generic("a program's memory is not copied".into()))
+    }
+}
+
 /// A linear memory that raises a flag when a `memory.grow` is refused.
 #[derive(Debug)]
 struct WatchedMemory {
@@ -262,5 +354,39 @@ impl LinearMemory for WatchedMemory {
 
     fn copy(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
         LinearMemory::copy(&self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A memory grows in place, page by page, to its maximum: its base never moves (nothing is
+    /// copied, whatever the program does), each new page is there to write, and a page more is
+    /// refused with the flag raised.
+    #[test]
+    fn a_reserved_memory_grows_in_place_to_its_maximum_and_no_further() {
+        let mut definition = Box::new(VMMemoryDefinition { base: std::ptr::null_mut(), current_length: 0 });
+        let exceeded = Arc::new(AtomicBool::new(false));
+        let ty = MemoryType { minimum: Pages(1), maximum: Some(Pages(64)), shared: false };
+        // SAFETY: the definition is a box that outlives the memory.
+        let mut memory = unsafe { ReservedMemory::new(&ty, NonNull::from(&mut *definition), exceeded.clone()) }.unwrap();
+        let base = definition.base;
+        assert_eq!(definition.current_length, 1 << 16);
+        for page in 1..64u32 {
+            assert_eq!(memory.grow(Pages(1)).unwrap(), Pages(page));
+            assert_eq!((definition.base, definition.current_length), (base, (page as usize + 1) << 16), "grown in place");
+            let guest = GuestMemory { definition: NonNull::from(&mut *definition) };
+            guest.write(u64::from(page) << 16, &[page as u8]).unwrap();
+            let mut back = [0];
+            guest.read(u64::from(page) << 16, &mut back).unwrap();
+            assert_eq!(back, [page as u8]);
+            assert_eq!(guest.read(guest.data_size(), &mut back), Err(OutOfBounds), "past the end");
+        }
+        assert_eq!(memory.grow(Pages(0)).unwrap(), Pages(64));
+        assert!(!exceeded.load(Ordering::Relaxed));
+        assert!(memory.grow(Pages(1)).is_err(), "past the maximum");
+        assert!(exceeded.load(Ordering::Relaxed));
+        assert_eq!((memory.size(), definition.current_length), (Pages(64), 64 << 16));
     }
 }

@@ -1,6 +1,6 @@
-//! A program's memory is mapped at its own size and bounds-checked (not a fixed reservation of
-//! gigabytes): when it grows it may move. The intrinsics, the process image and the bounds
-//! checks of both compilers follow it to its new place.
+//! A program's memory is bounds-checked by the compiled code and reserved up to its maximum (not
+//! a fixed reservation of gigabytes), and it grows in place. The intrinsics, the process image
+//! and the bounds checks of both compilers see the pages it grew by, and no more.
 
 mod support;
 
@@ -8,8 +8,7 @@ use plc_host::{Compiler, FaultKind, Limits, Program};
 use support::*;
 use wasmer::sys::vm::TrapCode;
 
-/// Grows its memory from 1 page to 5 at the first poll (`memory.grow` 4: the mapping of one
-/// page does not hold five, so the memory moves), then every poll reads input byte 0 into the
+/// Grows its memory from 1 page to 5 at the first poll (`memory.grow` 4), then every poll reads input byte 0 into the
 /// last page with `wasm_read_input`, writes it plus one from there to output 0 with
 /// `wasm_write_output`, puts the result code of a read just past the end in output 1, and the
 /// process image (its descriptor in page 0) moves output byte 2 from the last page too. Input
@@ -39,7 +38,7 @@ const GROWING: &str = r#"(module
     (if (i32.load8_u (i32.const 327601)) (then (drop (i32.load8_u (i32.const 327680)))))))"#;
 
 #[test]
-fn a_grown_memory_is_reached_at_its_new_place_by_both_compilers() {
+fn a_grown_memory_is_reached_to_its_new_end_by_both_compilers() {
     for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
         // The image descriptor lies in page 0, its ranges in page 5: the first poll's image
         // check sees a memory of one page and faults, so the image is checked from poll 2 on.
