@@ -83,3 +83,25 @@ fn growing_past_the_limit_is_refused_by_both_compilers() {
         assert_eq!(env.outputs[0], 0, "{compiler:?}: the faulted poll published nothing");
     }
 }
+
+/// Loads and stores whose address and constant offset add up past 4 GiB, or end one byte past
+/// the memory, trap under both compilers' bounds checks: the sum does not wrap.
+#[test]
+fn accesses_past_the_end_trap_however_the_address_is_made() {
+    let cases = [
+        "(drop (i32.load offset=4294967295 (i32.const 1)))",
+        "(drop (i32.load8_u offset=4294967295 (i32.const 4294967295)))",
+        "(drop (i64.load offset=65529 (i32.const 0)))",
+        "(i32.store offset=65533 (i32.const 0) (i32.const 7))",
+        "(drop (i32.load (i32.const -1)))",
+    ];
+    for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
+        for access in cases {
+            let wasm = format!(r#"(module (memory (export "memory") 1 1) (func (export "poll") (drop (i64.load offset=65528 (i32.const 0))) {access}))"#);
+            let limits = Limits { compiler, ..Limits::default() };
+            let mut program = Program::new("edge", wasm.as_bytes(), limits).unwrap();
+            let fault = program.poll(&mut env(0, 0)).expect_err(access);
+            assert_eq!(fault.kind, FaultKind::Trap(TrapCode::HeapAccessOutOfBounds), "{compiler:?} {access}: {fault}");
+        }
+    }
+}
