@@ -222,11 +222,20 @@ impl GuestMemory {
 /// without a bounds check of its own (the compiled code relies on it for constant offsets).
 const GUARD_BYTES: usize = 0x1_0000;
 
-/// A program's memory: its address space reserved at once, up to its maximum (which the
-/// tunables cap at the limit) and a guard, and made accessible page by page as it grows. It
-/// never moves and growing copies nothing: one `memory.grow` costs one `mprotect`, whatever the
-/// program does (a memory that moved would copy itself on every page it grows by: 1.3 s for a
-/// loop growing one page at a time to 16 MiB). A refused `memory.grow` raises the flag.
+/// A small memory (its minimum at most this) is reserved first for its minimum and
+/// [`SPARE_BYTES`] more: many small memories then lie close together and share their page
+/// tables. One that grows past that moves once, to a reservation of its maximum.
+const COMPACT_UP_TO: usize = 1 << 20;
+/// The room a small memory has to grow in before it moves.
+const SPARE_BYTES: usize = 2 << 16;
+
+/// A program's memory: its address space reserved for its maximum (which the tunables cap at
+/// the limit) and a guard, and made accessible page by page as it grows, so that one
+/// `memory.grow` costs one `mprotect` whatever the program does. (A memory that moved to a
+/// mapping of its new size on every grow, as wasmer's own dynamic memories do, copied itself
+/// on every page it grew by: 1.3 s for a loop growing one page at a time to 16 MiB.) A small
+/// memory is reserved smaller first ([`COMPACT_UP_TO`]) and moves at most once, copying at
+/// most 1.125 MiB. A refused `memory.grow` raises the flag.
 #[derive(Debug)]
 struct ReservedMemory {
     mmap: Mmap,
@@ -256,7 +265,11 @@ impl ReservedMemory {
             max_allowed: Pages::max_value(),
         })?;
         let accessible = ty.minimum.bytes().0;
-        let mut mmap = Mmap::accessible_reserved(accessible, reserved, None, MmapType::Private).map_err(MemoryError::Region)?;
+        let first = match accessible <= COMPACT_UP_TO {
+            true => (accessible + SPARE_BYTES).min(maximum.bytes().0) + GUARD_BYTES,
+            false => reserved,
+        };
+        let mut mmap = Mmap::accessible_reserved(accessible, first, None, MmapType::Private).map_err(MemoryError::Region)?;
         let base = mmap.as_mut_ptr();
         // SAFETY: the caller's guarantee: `definition` is valid for writes.
         unsafe { definition.as_ptr().write(VMMemoryDefinition { base, current_length: accessible }) };
@@ -288,13 +301,26 @@ impl LinearMemory for ReservedMemory {
             return Ok(previous);
         }
         let Some(size) = previous.checked_add(delta).filter(|size| *size <= self.maximum) else { return Err(self.refuse(delta)) };
-        if self.mmap.make_accessible(previous.bytes().0, delta.bytes().0).is_err() {
-            return Err(self.refuse(delta));
+        let (before, after) = (previous.bytes().0, size.bytes().0);
+        if after <= self.mmap.len() - GUARD_BYTES {
+            if self.mmap.make_accessible(before, after - before).is_err() {
+                return Err(self.refuse(delta));
+            }
+        } else {
+            // A small memory outgrew its first reservation: once, to one of its maximum.
+            let Ok(mut moved) = Mmap::accessible_reserved(after, self.maximum.bytes().0 + GUARD_BYTES, None, MmapType::Private) else {
+                return Err(self.refuse(delta));
+            };
+            // SAFETY: the first `before` bytes of both mappings are accessible, and the two
+            // mappings are distinct.
+            unsafe { std::ptr::copy_nonoverlapping(self.mmap.as_ptr(), moved.as_mut_ptr(), before) };
+            self.mmap = moved;
         }
         self.size = size;
+        let base = self.mmap.as_mut_ptr();
         // SAFETY: the definition outlives the memory (`new`), and no wasm runs while the
         // memory grows but the `memory.grow` that asked for it, which reads it after.
-        unsafe { (*self.definition.as_ptr()).current_length = size.bytes().0 };
+        unsafe { self.definition.as_ptr().write(VMMemoryDefinition { base, current_length: after }) };
         Ok(previous)
     }
 
@@ -361,9 +387,10 @@ impl LinearMemory for WatchedMemory {
 mod tests {
     use super::*;
 
-    /// A memory grows in place, page by page, to its maximum: its base never moves (nothing is
-    /// copied, whatever the program does), each new page is there to write, and a page more is
-    /// refused with the flag raised.
+    /// A small memory grows page by page to its maximum: its base moves once, when it outgrows
+    /// its first reservation (its minimum and two pages), and never again; what it held moves
+    /// with it, each new page is there to write, and a page more is refused with the flag
+    /// raised.
     #[test]
     fn a_reserved_memory_grows_in_place_to_its_maximum_and_no_further() {
         let mut definition = Box::new(VMMemoryDefinition { base: std::ptr::null_mut(), current_length: 0 });
@@ -371,18 +398,28 @@ mod tests {
         let ty = MemoryType { minimum: Pages(1), maximum: Some(Pages(64)), shared: false };
         // SAFETY: the definition is a box that outlives the memory.
         let mut memory = unsafe { ReservedMemory::new(&ty, NonNull::from(&mut *definition), exceeded.clone()) }.unwrap();
-        let base = definition.base;
+        let first = definition.base;
         assert_eq!(definition.current_length, 1 << 16);
+        let mut bases = vec![first];
         for page in 1..64u32 {
             assert_eq!(memory.grow(Pages(1)).unwrap(), Pages(page));
-            assert_eq!((definition.base, definition.current_length), (base, (page as usize + 1) << 16), "grown in place");
+            assert_eq!(definition.current_length, (page as usize + 1) << 16);
+            if bases.last() != Some(&definition.base) {
+                bases.push(definition.base);
+            }
             let guest = GuestMemory { definition: NonNull::from(&mut *definition) };
+            for earlier in 1..=page {
+                let mut held = [0];
+                guest.read(u64::from(earlier - 1) << 16, &mut held).unwrap();
+                assert_eq!(held, [if earlier == 1 { 0 } else { (earlier - 1) as u8 }], "page {earlier} kept after growing to {page}");
+            }
             guest.write(u64::from(page) << 16, &[page as u8]).unwrap();
             let mut back = [0];
             guest.read(u64::from(page) << 16, &mut back).unwrap();
             assert_eq!(back, [page as u8]);
             assert_eq!(guest.read(guest.data_size(), &mut back), Err(OutOfBounds), "past the end");
         }
+        assert_eq!(bases.len(), 2, "moved once, at page 4: {bases:?}");
         assert_eq!(memory.grow(Pages(0)).unwrap(), Pages(64));
         assert!(!exceeded.load(Ordering::Relaxed));
         assert!(memory.grow(Pages(1)).is_err(), "past the maximum");
