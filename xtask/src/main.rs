@@ -69,8 +69,11 @@ fn test() -> Result<(), String> {
     // Each benchmark once, as a test, so that they keep compiling and running.
     run(&cargo, &["test", "--release", "--package", "plc-host", "--package", "plc-modbus", "--benches"])?;
     run(&cargo, &["test", "--package", "plc-sdk", "--target", "wasm32-unknown-unknown", "--lib"])?;
-    // Every doc link resolves (the examples in the docs ran with the tests above).
-    run_in(&root(), &cargo, &["doc", "--quiet", "--release", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    // Every doc link resolves (the examples in the docs ran with the tests above). Libraries,
+    // then binaries: the library plc-host and the binary plc-host share a doc folder.
+    for targets in ["--lib", "--bins"] {
+        run_in(&root(), &cargo, &["doc", "--quiet", "--release", "--workspace", "--no-deps", targets], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    }
     // `cargo test --release` has just built target/release/plc-host: building it again with
     // `cargo build` would recompile wasmer with other features (no dev-dependencies).
     templates(false)?;
