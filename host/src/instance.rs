@@ -196,13 +196,14 @@ impl Live {
     /// The errors the program reported during the poll are added to `errors`.
     pub(crate) fn run(&mut self, env: &mut dyn Environment, compiled: &Compiled, owned: &mut OwnedOutputs, errors: &mut u64) -> Result<(), Fault> {
         let limits = &compiled.limits;
-        self.state.as_mut(&mut self.store).tx.begin(env);
         compiled.memory_exceeded.store(false, Ordering::Relaxed);
         let Live { store, state, meter, poll, init, memory, image, carry, .. } = self;
+        // The host functions' state, looked up in the store once before the calls and once after.
+        let guest = state.as_mut(store);
+        guest.tx.begin(env);
         if let Some(image) = image {
             // The program's own image: the inputs and the published outputs, copied in.
-            let placed = image.copy_in(memory, env, &compiled.name)?;
-            state.as_mut(store).tx.image = Some(placed);
+            guest.tx.image = Some(image.copy_in(memory, env, &compiled.name)?);
         }
         let calls = |store: &mut Store| {
             for (name, init) in std::mem::take(init) {
@@ -216,18 +217,12 @@ impl Live {
         };
         let outcome = Lent::during(store, |store| &mut state.as_mut(store).lent, env, calls);
 
+        let tx = &mut state.as_mut(store).tx;
         // The output bits the program changed in its image, staged with its other writes.
         let outcome = match (outcome, image) {
-            (Ok(()), Some(image)) => {
-                // `stage_changes` needs the staging of the transaction and the memory at once.
-                let mut outputs = std::mem::take(&mut state.as_mut(store).tx.outputs);
-                let staged = image.stage_changes(memory, &mut outputs);
-                state.as_mut(store).tx.outputs = outputs;
-                staged
-            }
+            (Ok(()), Some(image)) => image.stage_changes(memory, &mut tx.outputs),
             (outcome, _) => outcome,
         };
-        let tx = &mut state.as_mut(store).tx;
         match outcome {
             Ok(()) => tx.commit(env, owned),
             Err(_) => tx.discard(env),
