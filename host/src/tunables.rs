@@ -5,14 +5,14 @@
 //! pointer), with `lend.rs` and `prefetch.rs`.
 #![allow(unsafe_code)]
 
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use wasmer::sys::vm::{
-    LinearMemory, MemoryError, MemoryStyle, Mmap, MmapType, TableStyle, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMOwnedMemory,
-    VMTable, VMTableDefinition,
+    LinearMemory, MemoryError, MemoryStyle, Mmap, MmapType, TableStyle, VMConfig, VMMemory, VMMemoryDefinition, VMTable,
+    VMTableDefinition,
 };
 use wasmer::sys::{BaseTunables, Tunables};
 use wasmer::{MemoryType, Pages, TableType};
@@ -56,10 +56,6 @@ impl LimitingTunables {
         let maximum = requested.maximum.map_or(self.limit, |m| m.min(self.limit));
         Ok(MemoryType { maximum: Some(maximum), ..*requested })
     }
-
-    fn watch(&self, memory: VMOwnedMemory) -> VMMemory {
-        VMMemory(Box::new(WatchedMemory { inner: memory, exceeded: self.exceeded.clone() }))
-    }
 }
 
 impl Tunables for LimitingTunables {
@@ -81,12 +77,11 @@ impl Tunables for LimitingTunables {
 
     fn create_host_memory(&self, ty: &MemoryType, style: &MemoryStyle) -> Result<VMMemory, MemoryError> {
         let ty = self.adjust(ty)?;
-        // The memory itself, not behind another box: every memory view asks it for its size.
         // Shared memories are refused by `validate`, and made by the base tunables here.
         if ty.shared {
             return self.base.create_host_memory(&ty, style);
         }
-        VMOwnedMemory::new(&ty, style).map(|m| self.watch(m))
+        ReservedMemory::owning(&ty, self.exceeded.clone()).map(|m| VMMemory(Box::new(m)))
     }
 
     unsafe fn create_vm_memory(
@@ -241,8 +236,11 @@ struct ReservedMemory {
     mmap: Mmap,
     size: Pages,
     maximum: Pages,
-    /// Its definition in the instance's `VMContext`, which the compiled code reads.
+    /// Its definition, which the compiled code reads: in the `VMContext` of the instance that
+    /// defines the memory, or in `owned`.
     definition: NonNull<VMMemoryDefinition>,
+    /// The definition of a memory made by the host rather than by an instance.
+    owned: Option<Box<UnsafeCell<VMMemoryDefinition>>>,
     exceeded: Arc<AtomicBool>,
 }
 
@@ -273,7 +271,17 @@ impl ReservedMemory {
         let base = mmap.as_mut_ptr();
         // SAFETY: the caller's guarantee: `definition` is valid for writes.
         unsafe { definition.as_ptr().write(VMMemoryDefinition { base, current_length: accessible }) };
-        Ok(ReservedMemory { mmap, size: ty.minimum, maximum, definition, exceeded })
+        Ok(ReservedMemory { mmap, size: ty.minimum, maximum, definition, owned: None, exceeded })
+    }
+
+    /// Reserves a memory of type `ty` that holds its own definition (one the host makes).
+    fn owning(ty: &MemoryType, exceeded: Arc<AtomicBool>) -> Result<Self, MemoryError> {
+        let owned = Box::new(UnsafeCell::new(VMMemoryDefinition { base: std::ptr::null_mut(), current_length: 0 }));
+        let definition = NonNull::new(owned.get()).ok_or_else(|| MemoryError::Generic("no memory definition".into()))?;
+        // SAFETY: the definition is in a box the memory keeps: it lives as long as the memory.
+        let mut memory = unsafe { Self::new(ty, definition, exceeded) }?;
+        memory.owned = Some(owned);
+        Ok(memory)
     }
 
     fn refuse(&self, delta: Pages) -> MemoryError {
@@ -337,52 +345,6 @@ impl LinearMemory for ReservedMemory {
     }
 }
 
-/// A linear memory that raises a flag when a `memory.grow` is refused.
-#[derive(Debug)]
-struct WatchedMemory {
-    inner: VMOwnedMemory,
-    exceeded: Arc<AtomicBool>,
-}
-
-impl LinearMemory for WatchedMemory {
-    fn ty(&self) -> MemoryType {
-        self.inner.ty()
-    }
-
-    fn size(&self) -> Pages {
-        self.inner.size()
-    }
-
-    fn style(&self) -> MemoryStyle {
-        self.inner.style()
-    }
-
-    fn grow(&mut self, delta: Pages) -> Result<Pages, MemoryError> {
-        let grown = self.inner.grow(delta);
-        if grown.is_err() {
-            self.exceeded.store(true, Ordering::Relaxed);
-        }
-        grown
-    }
-
-    fn vmmemory(&self) -> NonNull<VMMemoryDefinition> {
-        self.inner.vmmemory()
-    }
-
-    fn try_clone(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
-        self.inner.try_clone()
-    }
-
-    unsafe fn initialize_with_data(&self, start: usize, data: &[u8]) -> Result<(), Trap> {
-        // SAFETY: the caller's guarantee (called at instantiation only) is passed on unchanged.
-        unsafe { self.inner.initialize_with_data(start, data) }
-    }
-
-    fn copy(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
-        LinearMemory::copy(&self.inner)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,5 +387,18 @@ mod tests {
         assert!(memory.grow(Pages(1)).is_err(), "past the maximum");
         assert!(exceeded.load(Ordering::Relaxed));
         assert_eq!((memory.size(), definition.current_length), (Pages(64), 64 << 16));
+    }
+
+    /// A memory the host makes holds its own definition and grows in the same way.
+    #[test]
+    fn a_memory_the_host_makes_holds_its_definition() {
+        let exceeded = Arc::new(AtomicBool::new(false));
+        let ty = MemoryType { minimum: Pages(2), maximum: Some(Pages(8)), shared: false };
+        let mut memory = ReservedMemory::owning(&ty, exceeded.clone()).unwrap();
+        assert_eq!(memory.grow(Pages(6)).unwrap(), Pages(2));
+        let guest = GuestMemory { definition: memory.vmmemory() };
+        assert_eq!(guest.data_size(), 8 << 16);
+        guest.write((8 << 16) - 1, &[7]).unwrap();
+        assert!(memory.grow(Pages(1)).is_err() && exceeded.load(Ordering::Relaxed), "past the maximum");
     }
 }
