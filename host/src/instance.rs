@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use plc_abi as abi;
-use wasmer::{AsStoreMut, Extern, FunctionEnv, Global, Instance, InstantiationError, Store, TypedFunction, Value};
+use wasmer::{AsStoreMut, ExportIndex, Extern, FunctionEnv, Instance, InstantiationError, Module, Store, TypedFunction, Value};
 
 use crate::compiled::Compiled;
 use crate::environment::Environment;
@@ -15,33 +15,70 @@ use crate::lend::Lent;
 use crate::limits::Limits;
 use crate::metering::{POINTS_EXHAUSTED, REMAINING_POINTS};
 use crate::transaction::OwnedOutputs;
-use crate::tunables::{instantiate_with_memory, GuestMemory};
+use crate::tunables::{instantiate_capturing, GuestGlobal, GuestMemory, Made};
 
 mod carry;
 
-/// The CPU budget of one instance: the meter's two globals, looked up once.
-struct Meter {
-    remaining: Global,
-    exhausted: Global,
+/// The CPU budget of one instance: the meter's two globals, reached through their definitions.
+pub(crate) struct Meter {
+    remaining: GuestGlobal,
+    exhausted: GuestGlobal,
 }
 
 impl Meter {
-    fn of(instance: &Instance) -> Result<Meter, Fault> {
-        let global = |name: &str| {
-            instance.exports.get_global(name).cloned().map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+    /// The meter's globals of `instance`, among those it `made`. Each is checked against
+    /// wasmer's own view of the exported global: a value set through it is read through the
+    /// definition.
+    fn of(instance: &Instance, module: &Module, made: &Made, store: &mut Store) -> Result<Meter, Fault> {
+        let fault = |e: String| Fault::new(FaultKind::Instantiation, format!("metering: {e}"));
+        let info = module.info();
+        let mut global = |name: &str, probe: Value| {
+            let Some(&ExportIndex::Global(index)) = info.exports.get(name) else { return Err(fault(format!("no global `{name}`"))) };
+            let defined = index.as_u32() as usize - info.num_imported_globals;
+            let ours = made.global(defined).ok_or_else(|| fault(format!("`{name}` was not made by this host")))?;
+            let theirs = instance.exports.get_global(name).map_err(|e| fault(e.to_string()))?;
+            let before = theirs.get(store);
+            theirs.set(store, probe.clone()).map_err(|e| fault(e.to_string()))?;
+            let seen = match probe {
+                Value::I64(_) => Value::I64(ours.i64()),
+                _ => Value::I32(ours.i32()),
+            };
+            theirs.set(store, before).map_err(|e| fault(e.to_string()))?;
+            match seen == probe {
+                true => Ok(ours),
+                false => Err(fault(format!("`{name}` is not where this host looks for it"))),
+            }
         };
-        Ok(Meter { remaining: global(REMAINING_POINTS)?, exhausted: global(POINTS_EXHAUSTED)? })
+        let remaining = global(REMAINING_POINTS, Value::I64(0x5a5a_0123_4567_89ab))?;
+        let exhausted = global(POINTS_EXHAUSTED, Value::I32(0x0123_4567))?;
+        Ok(Meter { remaining, exhausted })
     }
 
     /// A full budget for the next call. The exhausted flag needs no reset: it is raised only
     /// just before the trap that ends a poll, and a trapped instance is never polled again.
-    fn refill(&self, store: &mut Store, points: u64) -> Result<(), Fault> {
-        let points = Value::I64(i64::try_from(points).unwrap_or(i64::MAX));
-        self.remaining.set(store, points).map_err(|e| Fault::new(FaultKind::Instantiation, format!("metering: {e}")))
+    fn refill(&self, points: u64) {
+        self.remaining.set_i64(i64::try_from(points).unwrap_or(i64::MAX));
     }
 
-    fn exhausted(&self, store: &mut Store) -> bool {
-        matches!(self.exhausted.get(store), Value::I32(flag) if flag > 0)
+    fn exhausted(&self) -> bool {
+        self.exhausted.i32() > 0
+    }
+
+    /// The same globals, for the host functions' state.
+    fn share(&self) -> Meter {
+        Meter { remaining: self.remaining.share(), exhausted: self.exhausted.share() }
+    }
+
+    /// Charges `points` to what is left: `false` (with the flag raised) if less was left.
+    pub(crate) fn charge(&self, points: u64) -> bool {
+        let left = self.remaining.i64();
+        let points = i64::try_from(points).unwrap_or(i64::MAX);
+        if left < points {
+            self.exhausted.set_i32(1);
+            return false;
+        }
+        self.remaining.set_i64(left - points);
+        true
     }
 }
 
@@ -79,8 +116,9 @@ struct Hot {
     state: usize,
     /// The store's table of objects, which every access to a memory, global or function reads.
     objects: (usize, usize),
-    /// One line each: buffers of the transaction and the image, the image in the guest's memory.
-    lines: [usize; 10],
+    /// One line each: buffers of the transaction and the image, the image in the guest's memory,
+    /// the meter's points.
+    lines: [usize; 11],
 }
 
 /// The bytes of a `VMContext` before and after its memory's definition that a poll touches:
@@ -96,10 +134,10 @@ impl Live {
         memory_exceeded.store(false, Ordering::Relaxed);
         let mut store = Store::new(engine.clone());
         let state = FunctionEnv::new(&mut store, GuestState::new(name.clone(), limits.log_messages_per_poll));
-        let imports = intrinsics::imports(&mut store, &state);
+        let imports = intrinsics::imports(&mut store, &state, module);
         let grew = || memory_exceeded.load(Ordering::Relaxed);
-        let (instance, memory) = match instantiate_with_memory(|| Instance::new(&mut store, module, &imports)) {
-            Ok(made) => made,
+        let (instance, made) = match instantiate_capturing(|| Instance::new(&mut store, module, &imports)) {
+            Ok(both) => both,
             Err(InstantiationError::Start(error)) => return Err(classify(error, None, grew(), limits, "the start function")),
             Err(e) => return Err(Fault::new(FaultKind::Instantiation, e.to_string())),
         };
@@ -108,7 +146,7 @@ impl Live {
             Extern::Memory(memory) => Some(memory.view(&store).data_ptr() as usize),
             _ => None,
         });
-        let memory = match memory {
+        let memory = match made.memory.as_ref().map(GuestMemory::share) {
             Some(memory) if Some(memory.addresses().0) == exported => memory,
             _ => return Err(Fault::new(FaultKind::Instantiation, "the program's exported memory is not the one memory it defines")),
         };
@@ -128,8 +166,8 @@ impl Live {
             .filter_map(|name| Some((name, instance.exports.get_typed_function::<(), ()>(&store, name).ok()?)))
             .collect();
         let carry = carry::Exports::of(&instance, &store);
-        let meter = Meter::of(&instance)?;
-        state.as_mut(&mut store).meter = Some((meter.remaining.clone(), meter.exhausted.clone()));
+        let meter = Meter::of(&instance, module, &made, &mut store)?;
+        state.as_mut(&mut store).meter = Some(meter.share());
         if let Ok(version) = instance.exports.get_typed_function::<(), i32>(&store, abi::ABI_VERSION_EXPORT) {
             // No refill: the start function, `plc_abi_version`, `_initialize` and `init` of an
             // instance share the one budget it started with.
@@ -142,7 +180,7 @@ impl Live {
                     ))
                 }
                 Err(error) => {
-                    let exhausted = meter.exhausted(&mut store);
+                    let exhausted = meter.exhausted();
                     return Err(classify(error, Some(exhausted), grew(), limits, abi::ABI_VERSION_EXPORT));
                 }
             }
@@ -173,7 +211,7 @@ impl Live {
         let state = self.state.as_ref(&self.store);
         self.hot.state = state as *const GuestState as usize;
         let tx = &state.tx;
-        let mut lines = [0; 10];
+        let mut lines = [0; 11];
         lines[..6].copy_from_slice(&[
             tx.outputs.bytes.as_ptr() as usize,
             tx.outputs.mask_address(),
@@ -184,8 +222,9 @@ impl Live {
         ]);
         let (base, definition) = self.memory.addresses();
         if let Some(image) = &self.image {
-            lines[6..].copy_from_slice(&image.addresses(base));
+            lines[6..10].copy_from_slice(&image.addresses(base));
         }
+        lines[10] = self.meter.remaining.address();
         self.hot.lines = lines;
         self.hot.vmctx = definition;
     }
@@ -212,7 +251,7 @@ impl Live {
             }
             // Online change: the state the version before saved, on a budget of its own.
             carry::load_pending(store, state, meter, carry, compiled)?;
-            meter.refill(store, limits.cpu_budget)?;
+            meter.refill(limits.cpu_budget);
             call(store, meter, poll, compiled, abi::POLL_EXPORT)
         };
         let outcome = Lent::during(store, |store| &mut state.as_mut(store).lent, env, calls);
@@ -249,7 +288,7 @@ fn call(store: &mut Store, meter: &Meter, f: &TypedFunction<(), ()>, compiled: &
         Ok(()) if grew => Err(Fault::new(FaultKind::MemoryLimit, memory_message(limits, during))),
         Ok(()) => Ok(()),
         Err(error) => {
-            let exhausted = meter.exhausted(store);
+            let exhausted = meter.exhausted();
             Err(classify(error, Some(exhausted), grew, limits, during))
         }
     }

@@ -46,7 +46,7 @@ impl Live {
         let Live { store, state, meter, carry, .. } = self;
         let save = carry.save.as_ref().ok_or(StateError::NotExported)?;
         let limits = compiled.limits.clone();
-        meter.refill(store, limits.cpu_budget).map_err(StateError::Fault)?;
+        meter.refill(limits.cpu_budget);
         compiled.memory_exceeded.store(false, Ordering::Relaxed);
         state.as_mut(store).carry = Carry::Saving { records: Records::default(), refused: None, limits };
         let result = call(store, meter, save, compiled, abi::STATE_SAVE_EXPORT);
@@ -73,7 +73,7 @@ impl Live {
 pub(super) fn load_pending(store: &mut Store, state: &FunctionEnv<GuestState>, meter: &Meter, carry: &mut Exports, compiled: &Compiled) -> Result<(), Fault> {
     let (Some(records), Some(load)) = (carry.pending.take(), carry.load.as_ref()) else { return Ok(()) };
     let limits = compiled.limits.clone();
-    meter.refill(store, limits.cpu_budget)?;
+    meter.refill(limits.cpu_budget);
     let read = vec![false; records.len()];
     state.as_mut(store).carry = Carry::Loading { records, read, carried: Carried::default(), limits };
     let result = call(store, meter, load, compiled, abi::STATE_LOAD_EXPORT);

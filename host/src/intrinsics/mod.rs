@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use plc_abi::{self as abi, wasm_result_t};
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, Imports, RuntimeError};
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Imports, Module, RuntimeError};
 
 use crate::tunables::GuestMemory;
 
@@ -40,7 +40,7 @@ pub(crate) struct GuestState {
     /// The program's exported memory, once instantiated.
     pub(crate) memory: Option<GuestMemory>,
     /// The meter's globals (points left, exhausted flag), once instantiated.
-    pub(crate) meter: Option<(Global, Global)>,
+    pub(crate) meter: Option<crate::instance::Meter>,
     /// The poll in progress, or the last one.
     pub(crate) tx: Transaction,
     /// The last error of each variable, as the host's log said it.
@@ -58,28 +58,24 @@ impl GuestState {
 /// Charges the bytes the call copied (one point per 8) to the CPU budget, after `code` was
 /// computed: past the budget the program traps, flagged as out of budget.
 pub(super) fn pay(mut env: Env<'_>, code: i32) -> Result<i32, RuntimeError> {
-    let (state, mut store) = env.data_and_store_mut();
+    let state = env.data_mut();
     let points = std::mem::take(&mut state.tx.copied) >> COPIED_BYTES_PER_POINT_SHIFT;
-    let Some((remaining, exhausted)) = state.meter.as_ref().filter(|_| points > 0) else { return Ok(code) };
-    let left = match remaining.get(&mut store) {
-        wasmer::Value::I64(left) => left,
-        _ => 0,
-    };
-    let points = i64::try_from(points).unwrap_or(i64::MAX);
-    if left < points {
-        let _ = exhausted.set(&mut store, wasmer::Value::I32(1));
-        return Err(RuntimeError::new("the CPU budget is spent"));
+    match state.meter.as_ref().filter(|_| points > 0) {
+        Some(meter) if !meter.charge(points as u64) => Err(RuntimeError::new("the CPU budget is spent")),
+        _ => Ok(code),
     }
-    let _ = remaining.set(&mut store, wasmer::Value::I64(left - points));
-    Ok(code)
 }
 
-/// Builds the import object: every intrinsic of [`abi::INTRINSICS`] that this host implements.
-pub(crate) fn imports(store: &mut impl AsStoreMut, env: &FunctionEnv<GuestState>) -> Imports {
+/// Builds the import object of `module`: the host function of each intrinsic it imports, and
+/// no other (a store holds what it made until it goes, and a program imports a few).
+pub(crate) fn imports(store: &mut impl AsStoreMut, env: &FunctionEnv<GuestState>, module: &Module) -> Imports {
     let mut imports = Imports::new();
-    for intrinsic in abi::INTRINSICS {
-        if let Some(function) = host_function(store, env, intrinsic.name) {
-            imports.define(abi::IMPORT_MODULE, intrinsic.name, function);
+    for import in module.imports().functions() {
+        if import.module() != abi::IMPORT_MODULE {
+            continue;
+        }
+        if let Some(function) = host_function(store, env, import.name()) {
+            imports.define(abi::IMPORT_MODULE, import.name(), function);
         }
     }
     imports
