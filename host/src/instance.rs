@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use plc_abi as abi;
-use wasmer::{AsStoreMut, ExportIndex, Extern, FunctionEnv, Instance, InstantiationError, Module, Store, TypedFunction, Value};
+use wasmer::{ExportIndex, Extern, FunctionEnv, Instance, InstantiationError, Module, Store, TypedFunction, Value};
 
 use crate::compiled::Compiled;
 use crate::environment::Environment;
@@ -18,6 +18,9 @@ use crate::transaction::OwnedOutputs;
 use crate::tunables::{instantiate_capturing, GuestGlobal, GuestMemory, Made};
 
 mod carry;
+mod hot;
+
+use hot::{Hot, HOT_POLLS};
 
 /// The CPU budget of one instance: the meter's two globals, reached through their definitions.
 pub(crate) struct Meter {
@@ -102,30 +105,6 @@ pub(crate) struct Live {
     polls_since_hot: u32,
 }
 
-/// How many polls `Hot` is kept before it is taken again: the buffers move only when they grow
-/// and the memory when it grows, and a stale address only makes a prefetch useless.
-const HOT_POLLS: u32 = 64;
-
-/// Addresses of what a poll touches first, taken every [`HOT_POLLS`] polls: only addresses, to
-/// prefetch.
-#[derive(Debug, Default)]
-struct Hot {
-    /// The memory's definition in the instance's `VMContext`: the globals and imports are around it.
-    vmctx: usize,
-    /// The state the host functions reach.
-    state: usize,
-    /// The store's table of objects, which every access to a memory, global or function reads.
-    objects: (usize, usize),
-    /// One line each: buffers of the transaction and the image, the image in the guest's memory,
-    /// the meter's points.
-    lines: [usize; 11],
-}
-
-/// The bytes of a `VMContext` before and after its memory's definition that a poll touches:
-/// the imported functions before it, the globals after it.
-const VMCTX_BEFORE: usize = 512;
-const VMCTX_AFTER: usize = 256;
-
 impl Live {
     /// A new instance of `compiled`: its start function and `plc_abi_version` run now, on the
     /// budget the instance starts with (which `_initialize` and `init` share at its first poll).
@@ -194,39 +173,13 @@ impl Live {
 
     /// Asks the caches for what the next poll touches first.
     pub(crate) fn prefetch(&self) {
-        let Hot { vmctx, state, objects, lines } = &self.hot;
-        crate::prefetch::range(vmctx - VMCTX_BEFORE.min(*vmctx), VMCTX_BEFORE + VMCTX_AFTER);
-        crate::prefetch::range(*state, std::mem::size_of::<GuestState>());
-        crate::prefetch::range(objects.0, objects.1);
-        for &line in lines {
-            crate::prefetch::line(line);
-        }
+        self.hot.prefetch();
     }
 
     /// Takes the addresses [`Live::prefetch`] asks for.
     fn note_hot(&mut self) {
         self.polls_since_hot = 0;
-        let objects = self.store.objects_mut();
-        self.hot.objects = (objects as *mut _ as usize, std::mem::size_of_val(objects));
-        let state = self.state.as_ref(&self.store);
-        self.hot.state = state as *const GuestState as usize;
-        let tx = &state.tx;
-        let mut lines = [0; 11];
-        lines[..6].copy_from_slice(&[
-            tx.outputs.bytes.as_ptr() as usize,
-            tx.outputs.mask_address(),
-            tx.scratch.as_ptr() as usize,
-            tx.handles.address(),
-            tx.handles.first_name_address(),
-            tx.variables.address(),
-        ]);
-        let (base, definition) = self.memory.addresses();
-        if let Some(image) = &self.image {
-            lines[6..10].copy_from_slice(&image.addresses(base));
-        }
-        lines[10] = self.meter.remaining.address();
-        self.hot.lines = lines;
-        self.hot.vmctx = definition;
+        self.hot = Hot::take(&mut self.store, &self.state, &self.memory, self.image.as_ref(), &self.meter);
     }
 
     /// One poll: `_initialize` and `init` first on a new instance, then `poll` on a full
