@@ -17,10 +17,16 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Writes `bytes` to a file of its own for this test.
+/// Writes `bytes` to a file of its own for this test, in cargo's folder for test files (not the
+/// system's temporary folder, which the runs would fill), emptied at its first use in each run.
 fn file(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("plc-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-test");
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    });
+    std::fs::create_dir_all(dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path

@@ -47,9 +47,20 @@ pub fn wasm(wat: &str) -> Vec<u8> {
     wasmer::wat2wasm(wat.as_bytes()).expect("valid WAT").into_owned()
 }
 
-/// A file of its own for this test process: `name` may be `folder/file`.
+/// The folder of this test binary's files, in cargo's folder for test files (not the system's
+/// temporary folder, which the runs would fill): emptied at its first use in each run.
+fn files_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("online-{}", env!("CARGO_CRATE_NAME")));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    })
+}
+
+/// A file of its own for this test binary: `name` may be `folder/file`.
 pub fn file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("plc-online-test-{}", std::process::id())).join(name);
+    let path = files_dir().join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, bytes).unwrap();
     path
