@@ -108,6 +108,7 @@ pub(crate) struct Live {
 impl Live {
     /// A new instance of `compiled`: its start function and `plc_abi_version` run now, on the
     /// budget the instance starts with (which `_initialize` and `init` share at its first poll).
+    #[allow(clippy::result_large_err, reason = "wasmer's `InstantiationError`, matched at once")]
     pub(crate) fn new(compiled: &Compiled) -> Result<Live, Fault> {
         let Compiled { name, engine, module, limits, memory_exceeded, .. } = compiled;
         memory_exceeded.store(false, Ordering::Relaxed);

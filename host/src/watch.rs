@@ -31,6 +31,7 @@ use crate::limits::Limits;
 use crate::compiled::Compiled;
 
 /// What changed in the watched folder.
+#[allow(clippy::large_enum_variant, reason = "a few changes a second cross a channel: boxing would only add an allocation")]
 pub enum Change {
     /// A new or changed file, compiled and checked: instantiate it and swap it in under its
     /// name (the file stem).

@@ -48,11 +48,26 @@ fn every_block_and_value_round_trips() {
     ctud.call(true, false, false, false, 1);
     let mut sr = Sr::default();
     sr.call(true, false);
-    (round_trip(ton), round_trip(tof), round_trip(tp), round_trip(r), round_trip(FTrig::default()), round_trip(ctu), round_trip(ctd), round_trip(ctud));
-    (round_trip(sr), round_trip(Rs::default()));
-    (round_trip(-7i64), round_trip(1.5f32), round_trip(true), round_trip([3u16, 4, 5]), round_trip(usize::MAX), round_trip(isize::MIN));
-    (round_trip(Some(Instant::now())), round_trip(None::<Duration>), round_trip(Some(Duration::new(3, 7))));
-    assert_eq!(bool::decode(&[2]), true, "any byte but 0 is true");
+    round_trip(ton);
+    round_trip(tof);
+    round_trip(tp);
+    round_trip(r);
+    round_trip(FTrig::default());
+    round_trip(ctu);
+    round_trip(ctd);
+    round_trip(ctud);
+    round_trip(sr);
+    round_trip(Rs::default());
+    round_trip(-7i64);
+    round_trip(1.5f32);
+    round_trip(true);
+    round_trip([3u16, 4, 5]);
+    round_trip(usize::MAX);
+    round_trip(isize::MIN);
+    round_trip(Some(Instant::now()));
+    round_trip(None::<Duration>);
+    round_trip(Some(Duration::new(3, 7)));
+    assert!(bool::decode(&[2]), "any byte but 0 is true");
 }
 
 #[derive(Default, Debug, PartialEq, crate::State)]
