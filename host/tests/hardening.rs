@@ -332,6 +332,40 @@ fn start_abi_version_and_init_share_one_budget() {
     assert!(fault.message.contains("init used the last of the 100000 instructions"), "{fault}");
 }
 
+/// Every poll starts on the full budget, whatever the poll before it used (the host writes the
+/// meter's global itself before each call): 60 % of it in each of ten polls is fine, 120 % in
+/// one is not, and the globals of the program's own are left alone.
+#[test]
+fn every_poll_starts_on_a_full_budget() {
+    let module = |iterations: u32| {
+        format!(
+            r#"(module
+                (import "env" "wasm_write_output" (func $out (param i32 i32 i32) (result i32)))
+                (memory (export "memory") 1)
+                (global $polls (mut i64) (i64.const 0))
+                (func (export "poll") (local $i i32)
+                  (global.set $polls (i64.add (global.get $polls) (i64.const 1)))
+                  (i64.store (i32.const 0) (global.get $polls))
+                  (drop (call $out (i32.const 0) (i32.const 0) (i32.const 8)))
+                  (loop $l (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const {iterations}))))))"#
+        )
+    };
+    // About 6 points an iteration: 100,000 points; 10,000 iterations is about 60 %.
+    let limits = Limits { cpu_budget: 100_000, ..Limits::default() };
+    for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
+        let limits = Limits { compiler, ..limits.clone() };
+        let mut program = load_with(&module(10_000), limits.clone());
+        let mut env = env(0, 8);
+        for _ in 0..10 {
+            program.poll(&mut env).unwrap_or_else(|fault| panic!("{compiler:?}: {fault}"));
+        }
+        assert_eq!(program.polls(), 10, "{compiler:?}");
+        assert_eq!(u64::from_le_bytes(env.outputs[..8].try_into().unwrap()), 10, "{compiler:?}: the program's own global");
+        let fault = load_with(&module(20_000), limits).poll(&mut env).unwrap_err();
+        assert_eq!(fault.kind, FaultKind::CpuBudget, "{compiler:?}: {fault}");
+    }
+}
+
 #[test]
 fn a_module_over_the_size_limit_is_refused_before_compiling() {
     let wasm = rust_guest("guest-abi-all");
