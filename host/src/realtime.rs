@@ -5,7 +5,7 @@
 //! use plc_host::realtime::Realtime;
 //!
 //! // On the scan thread, after every other thread is started (new threads inherit the policy):
-//! let settings = Realtime { priority: Some(80), lock_memory: true, cpu: Some(1), spin: Duration::from_micros(30) };
+//! let settings = Realtime { priority: Some(80), lock_memory: true, cpu: Some(1), spin: Duration::from_micros(30), warm_up: true };
 //! for outcome in settings.apply() {
 //!     println!("{outcome}"); // "priority 80: applied (SCHED_FIFO)", or a warning naming it
 //! }
@@ -32,6 +32,9 @@ pub struct Realtime {
     pub cpu: Option<usize>,
     /// Sleep until this long before each deadline, then spin to it.
     pub spin: Duration,
+    /// Warm the caches before each scan
+    /// ([`Scheduler::with_warm_up`](crate::scheduler::Scheduler::with_warm_up)).
+    pub warm_up: bool,
 }
 
 /// What became of one setting.

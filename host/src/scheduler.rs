@@ -2,10 +2,12 @@
 //! monitor shows, wake-up lateness as a histogram among them.
 
 mod lateness;
+mod warm_up;
 
 use std::time::{Duration, Instant};
 
 pub use lateness::{Histogram, Lateness};
+use warm_up::WarmUp;
 
 /// Cycle statistics: scans, their times, the scheduling jitter and the overruns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,12 +28,21 @@ pub struct CycleStats {
     pub jitter: Duration,
     /// The delays of the scans' starts after their deadlines: percentiles and maximum.
     pub lateness: Lateness,
+    /// Warm-ups before the scans ([`Scheduler::with_warm_up`]) and their time, together.
+    pub warm_ups: u64,
+    /// The time of all warm-ups together.
+    pub warm_up_total: Duration,
 }
 
 impl CycleStats {
     /// The average scan time.
     pub fn avg(&self) -> Duration {
         u32::try_from(self.cycles).ok().filter(|&n| n > 0).map_or(Duration::ZERO, |n| self.total / n)
+    }
+
+    /// The average warm-up time.
+    pub fn warm_up_avg(&self) -> Duration {
+        u32::try_from(self.warm_ups).ok().filter(|&n| n > 0).map_or(Duration::ZERO, |n| self.warm_up_total / n)
     }
 
     fn record(&mut self, scan: Duration, lateness: Duration, overrun: bool) {
@@ -98,6 +109,7 @@ pub struct Scheduler {
     woke: Instant,
     stats: CycleStats,
     spin: Duration,
+    warm_up: WarmUp,
     histogram: Histogram,
 }
 
@@ -106,7 +118,16 @@ impl Scheduler {
     pub fn new(cycle: Duration) -> Self {
         let now = Instant::now();
         let histogram = Histogram::default();
-        Scheduler { cycle, start: now, deadline: now, woke: now, stats: CycleStats::default(), spin: Duration::ZERO, histogram }
+        Scheduler {
+            cycle,
+            start: now,
+            deadline: now,
+            woke: now,
+            stats: CycleStats::default(),
+            spin: Duration::ZERO,
+            warm_up: WarmUp::default(),
+            histogram,
+        }
     }
 
     /// Sleeps until `spin` before each deadline, then spins to it (see
@@ -114,6 +135,46 @@ impl Scheduler {
     pub fn with_spin(mut self, spin: Duration) -> Self {
         self.spin = spin;
         self
+    }
+
+    /// Warms the caches before each scan in [`wait_warming`](Self::wait_warming) (off by
+    /// default): from shortly before the deadline (how long the last warm-up took and a
+    /// quarter more, at most a quarter of the cycle) until the deadline at the latest.
+    pub fn with_warm_up(mut self, on: bool) -> Self {
+        self.warm_up = WarmUp::new(on);
+        self
+    }
+
+    /// Until when the scan thread is free for other work before the next scan: the start of
+    /// its warm-up, or the deadline.
+    pub fn free_until(&self) -> Instant {
+        match self.warm_up.lead(self.cycle) {
+            Some(lead) => self.deadline.checked_sub(lead).unwrap_or(self.deadline),
+            None => self.deadline,
+        }
+    }
+
+    /// [`wait`](Self::wait), warming up first when [`with_warm_up`](Self::with_warm_up) is on
+    /// and the cycle has room: sleeps until [`free_until`](Self::free_until), calls `warm` with
+    /// the deadline, which it should not run past (as
+    /// [`Controller::warm_up`](crate::Controller::warm_up) does not) and which returns whether
+    /// it got through, then sleeps or spins to the deadline. A scan that ran into the warm-up's
+    /// time leaves it what is left.
+    pub fn wait_warming(&mut self, warm: impl FnOnce(Instant) -> bool) -> Duration {
+        if self.warm_up.lead(self.cycle).is_some() {
+            let planned = self.free_until();
+            let started = crate::realtime::sleep_until(planned, Duration::ZERO);
+            if started < self.deadline {
+                let finished = warm(self.deadline);
+                let took = Instant::now().saturating_duration_since(started);
+                self.warm_up.took(took, started.saturating_duration_since(planned), finished);
+                self.stats.warm_ups += 1;
+                self.stats.warm_up_total = self.stats.warm_up_total.saturating_add(took);
+            } else {
+                self.warm_up.missed();
+            }
+        }
+        self.wait()
     }
 
     /// Sleeps until the current deadline (an absolute one); returns the time since the

@@ -34,6 +34,50 @@ fn operator_actions_by_name() {
     assert_eq!(controller.programs().len(), 1);
 }
 
+/// The warm-up before a scan stops at its deadline (looking at the clock every 32 programs)
+/// and changes nothing: the scans after it find every output and poll as without it.
+#[test]
+fn a_warm_up_stops_at_its_deadline_and_changes_nothing() {
+    let mut controller = Controller::new(InMemoryEnvironment::new(0, 40));
+    for i in 0..40 {
+        controller.add(healthy_program(i)).unwrap();
+    }
+    assert!(controller.warm_up(Instant::now() + Duration::from_secs(3600)), "through every program before a far deadline");
+    assert!(!controller.warm_up(Instant::now()), "cut short at a deadline already past");
+    assert!(controller.scan().is_empty());
+    assert!(controller.warm_up(Instant::now() + Duration::from_secs(3600)));
+    assert!(controller.scan().is_empty());
+    assert_eq!(controller.env().outputs, vec![2; 40], "two polls each, as without a warm-up");
+    assert!(controller.programs().iter().all(|p| p.polls() == 2));
+}
+
+/// `wait_warming` calls the warm-up with the deadline, before it, on a cycle with room for
+/// one; never returns before the deadline; and never calls it when the warm-up is off.
+#[test]
+fn the_scheduler_warms_up_before_each_deadline_when_asked() {
+    for on in [true, false] {
+        let mut scheduler = Scheduler::new(Duration::from_millis(2)).with_warm_up(on);
+        let mut warmed = 0;
+        for _ in 0..50 {
+            let deadline = scheduler.deadline();
+            assert!(scheduler.free_until() <= deadline);
+            scheduler.wait_warming(|until| {
+                assert_eq!(until, deadline);
+                assert!(Instant::now() < deadline + Duration::from_millis(1), "called before the deadline, not long after");
+                warmed += 1;
+                true
+            });
+            assert!(scheduler.woke() >= deadline, "the scan never starts early");
+            scheduler.done();
+        }
+        let stats = scheduler.stats();
+        match on {
+            true => assert!(warmed > 0 && stats.warm_ups == warmed, "{warmed} warm-ups, {stats:?}"),
+            false => assert_eq!((warmed, stats.warm_ups), (0, 0)),
+        }
+    }
+}
+
 #[test]
 fn changes_from_the_watcher_are_applied_and_reported() {
     let mut controller = Controller::new(InMemoryEnvironment::new(0, 1));

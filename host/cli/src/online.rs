@@ -59,7 +59,8 @@ impl Online {
         Ok(Online { _service: service, mailbox })
     }
 
-    /// Before a scan, until its `deadline`: applies the commands as they come.
+    /// Before a scan, until `deadline` (the start of the scan's warm-up, or the scan's own
+    /// deadline): applies the commands as they come.
     pub fn idle(&mut self, controller: &mut Controller, deadline: Instant) {
         // The last 200 µs are the scheduler's, for a precise start.
         controller.serve_until(&mut self.mailbox, deadline.checked_sub(Duration::from_micros(200)).unwrap_or(deadline));

@@ -7,6 +7,7 @@
 //! lock_memory = true   # mlockall
 //! cpu = 1              # the CPU the scan thread is pinned to
 //! spin = "30us"        # sleep on the absolute deadline, spin only the last 30 µs
+//! warm_up = false      # no warm-up of the caches before each scan (on by default)
 //! ```
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub struct RealtimeConfig {
     lock_memory: Option<bool>,
     cpu: Option<usize>,
     spin: Option<String>,
+    warm_up: Option<bool>,
 }
 
 /// The flags of `[realtime]`; each overrides the file.
@@ -40,6 +42,10 @@ pub struct RealtimeArgs {
     /// Sleep until this long before each deadline, then spin to it, e.g. 30us; at most the cycle [default: 0].
     #[arg(long, value_name = "DURATION")]
     spin: Option<String>,
+    /// Do not warm the caches before each scan (by default the scan thread asks for every
+    /// program's first lines shortly before the deadline, and stops at the deadline).
+    #[arg(long)]
+    no_warm_up: bool,
 }
 
 impl RealtimeArgs {
@@ -60,7 +66,8 @@ impl RealtimeArgs {
         if spin > cycle {
             return Err(format!("spin {} is longer than the cycle ({})", humantime::format_duration(spin), humantime::format_duration(cycle)));
         }
-        Ok(Realtime { priority, lock_memory: self.lock_memory || file.lock_memory.unwrap_or(false), cpu, spin })
+        let warm_up = !self.no_warm_up && file.warm_up.unwrap_or(true);
+        Ok(Realtime { priority, lock_memory: self.lock_memory || file.lock_memory.unwrap_or(false), cpu, spin, warm_up })
     }
 }
 
@@ -75,17 +82,18 @@ pub struct SettingReport {
     detail: String,
 }
 
-/// `realtime` in the summary: each setting asked for, by name, and the spin.
+/// `realtime` in the summary: each setting asked for, by name, the spin and the warm-up.
 #[derive(Serialize)]
 pub struct RealtimeReport {
     #[serde(flatten)]
     settings: BTreeMap<&'static str, SettingReport>,
     spin_us: u64,
+    warm_up: bool,
 }
 
 impl RealtimeReport {
     /// The report of what [`Realtime::apply`] did.
-    pub fn new(outcomes: Vec<Outcome>, spin: Duration) -> RealtimeReport {
+    pub fn new(outcomes: Vec<Outcome>, spin: Duration, warm_up: bool) -> RealtimeReport {
         let settings = outcomes
             .into_iter()
             .map(|o| {
@@ -96,6 +104,6 @@ impl RealtimeReport {
                 (o.setting, SettingReport { value: o.value, applied, detail })
             })
             .collect();
-        RealtimeReport { settings, spin_us: u64::try_from(spin.as_micros()).unwrap_or(u64::MAX) }
+        RealtimeReport { settings, spin_us: u64::try_from(spin.as_micros()).unwrap_or(u64::MAX), warm_up }
     }
 }

@@ -144,8 +144,8 @@ pub fn run(settings: RunSettings) -> ExitCode {
     // Output lines are written by a thread of their own: the scan never waits on stdout.
     let printer = (!options.json).then(|| Handoff::spawn("plc-output", 256, |line| output::line(line))).flatten();
     // Last, once every other thread is running (a thread inherits its creator's policy).
-    let realtime = RealtimeReport::new(options.realtime.apply(), options.realtime.spin);
-    let mut scheduler = Scheduler::new(options.cycle).with_spin(options.realtime.spin);
+    let realtime = RealtimeReport::new(options.realtime.apply(), options.realtime.spin, options.realtime.warm_up);
+    let mut scheduler = Scheduler::new(options.cycle).with_spin(options.realtime.spin).with_warm_up(options.realtime.warm_up);
     {
         let running = ShutdownOnDrop(&mut controller);
         let controller = &mut *running.0;
@@ -155,9 +155,9 @@ pub fn run(settings: RunSettings) -> ExitCode {
                 apply_changes(watcher, controller, &mut rejected);
             }
             if let Some(online) = &mut online {
-                online.idle(controller, scheduler.deadline());
+                online.idle(controller, scheduler.free_until());
             }
-            let now = scheduler.wait();
+            let now = scheduler.wait_warming(|until| controller.warm_up(until));
             controller.env_mut().elapsed = now;
             if let Some(modbus) = &mut modbus {
                 modbus.exchange().before_scan(controller);

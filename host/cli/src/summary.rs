@@ -85,6 +85,10 @@ struct StatsReport {
     jitter_us: u64,
     /// Wake-up lateness: percentiles and maximum.
     lateness_us: LatenessReport,
+    /// Warm-ups of the caches before the scans (`--no-warm-up` turns them off), and their
+    /// average time: CPU time before each scan, not part of its time.
+    warm_ups: u64,
+    warm_up_avg_us: u64,
 }
 
 /// Wake-up lateness, in µs.
@@ -140,6 +144,8 @@ impl Summary {
                     p999: micros(stats.lateness.p999),
                     max: micros(stats.lateness.max),
                 },
+                warm_ups: stats.warm_ups,
+                warm_up_avg_us: micros(stats.warm_up_avg()),
             },
             rejected: rejected.iter().map(|(name, reason)| Rejected { name: name.clone(), reason: reason.clone() }).collect(),
             realtime: None,

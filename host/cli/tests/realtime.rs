@@ -63,7 +63,26 @@ fn each_setting_is_applied_and_reported_or_named_in_a_warning() {
         assert_eq!(at("max"), json["stats"]["jitter_us"].as_u64().unwrap());
     }
     let (json, _) = run(&[]);
-    assert_eq!(json["realtime"], serde_json::json!({"spin_us": 0}), "all off by default");
+    assert_eq!(json["realtime"], serde_json::json!({"spin_us": 0, "warm_up": true}), "all off by default but the warm-up");
+}
+
+/// The warm-up of the caches before each scan: on by default and counted in the summary; off
+/// with `--no-warm-up` or `warm_up = false`.
+#[test]
+fn the_warm_up_is_on_by_default_and_can_be_turned_off() {
+    let (on, _) = run(&[]);
+    let warm_ups = on["stats"]["warm_ups"].as_u64().unwrap_or_else(|| panic!("{}", on["stats"]));
+    assert!((1..=200).contains(&warm_ups), "a 1 ms cycle has room for a warm-up: {}", on["stats"]);
+    assert!(on["stats"]["warm_up_avg_us"].as_u64().unwrap() < 1000, "a warm-up never takes a cycle: {}", on["stats"]);
+    let dir = TempDir::new("cli-realtime-warm-up");
+    let config = dir.join("plc.toml");
+    std::fs::write(&config, "[realtime]\nwarm_up = false\n").unwrap();
+    for args in [&["--no-warm-up"][..], &["--config", config.to_str().unwrap()]] {
+        let (off, _) = run(args);
+        assert_eq!(off["realtime"]["warm_up"], false, "{args:?}");
+        assert_eq!((&off["stats"]["warm_ups"], &off["stats"]["warm_up_avg_us"]), (&0.into(), &0.into()), "{args:?}");
+        assert_eq!(off["cycles"], 200);
+    }
 }
 
 #[test]
