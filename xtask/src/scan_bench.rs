@@ -84,11 +84,13 @@ fn check_programs(summary: &Value, polls: u64) -> Result<(), String> {
 }
 
 /// One run of the many programs on `cycle` (`5ms spinning`: `--spin` the whole cycle, the scan
-/// thread never sleeps): its mean scan time and its overruns.
+/// thread never sleeps; `5ms no warm-up`: `--no-warm-up`): its mean scan time and its overruns.
 fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str) -> Result<(f64, u64), String> {
+    let (cycle, cold) = cycle.strip_suffix(" no warm-up").map_or((cycle, false), |c| (c, true));
     let (cycle, spin) = cycle.strip_suffix(" spinning").map_or((cycle, None), |c| (c, Some(c)));
     let mut args: Vec<String> = ["run", "--cycle", cycle, "--json", "--inputs", "01", "--compiler", compiler].map(String::from).into();
     args.extend(spin.map(|spin| ["--spin".to_owned(), spin.to_owned()]).into_iter().flatten());
+    args.extend(cold.then(|| "--no-warm-up".to_owned()));
     args.extend(["--cycles".into(), s.cycles.to_string()]);
     args.extend(files.iter().cloned());
     let (summary, _) = plc_host(host, &args, s)?;
@@ -205,14 +207,16 @@ pub fn scan_bench(args: &[&str]) -> Result<(), String> {
             return decay(&hosts, &copies, &s);
         }
         let spinning = format!("{} spinning", s.cycle);
+        let cold = format!("{} no warm-up", s.cycle);
         let mut configs = Vec::new();
         for compiler in COMPILERS {
             for &(label, host) in &hosts {
                 // The baseline compiled every program apart: copies and distinct ones alike.
                 let kinds: &[(&str, &[String])] = if label == "baseline" { &[("copies", &copies)] } else { &[("copies", &copies), ("distinct", &distinct)] };
                 for &(kind, files) in kinds {
-                    // Spinning (caches kept warm between scans) for this build's copies only.
-                    let cycles: &[&str] = if label == "baseline" || kind == "distinct" { &[&s.cycle, "1ns"] } else { &[&s.cycle, &spinning, "1ns"] };
+                    // Without the warm-up, and spinning (the scan thread never sleeping), for
+                    // this build's copies only.
+                    let cycles: &[&str] = if label == "baseline" || kind == "distinct" { &[&s.cycle, "1ns"] } else { &[&s.cycle, &cold, &spinning, "1ns"] };
                     configs.extend(cycles.iter().map(|&cycle| (compiler, label, host, kind, files, cycle)));
                 }
             }
