@@ -158,8 +158,8 @@ impl Scheduler {
     /// and the cycle has room: sleeps until [`free_until`](Self::free_until), calls `warm` with
     /// the deadline, which it should not run past (as
     /// [`Controller::warm_up`](crate::Controller::warm_up) does not) and which returns whether
-    /// it got through, then sleeps or spins to the deadline. A scan that ran into the warm-up's
-    /// time leaves it what is left.
+    /// it got through, then spins to the deadline. A scan that ran into the warm-up's time
+    /// leaves it what is left; without a warm-up it is [`wait`](Self::wait).
     pub fn wait_warming(&mut self, warm: impl FnOnce(Instant) -> bool) -> Duration {
         if self.warm_up.lead(self.cycle).is_some() {
             let planned = self.free_until();
@@ -170,9 +170,13 @@ impl Scheduler {
                 self.warm_up.took(took, started.saturating_duration_since(planned), finished);
                 self.stats.warm_ups += 1;
                 self.stats.warm_up_total = self.stats.warm_up_total.saturating_add(took);
-            } else {
-                self.warm_up.missed();
+                // What is left of the lead (a quarter of the warm-up and a margin, tens of
+                // µs) is spun, not slept: no second wake-up to be late from, and the thread
+                // stays on the core whose caches it has just warmed.
+                self.woke = crate::realtime::sleep_until(self.deadline, Duration::MAX);
+                return self.woke.saturating_duration_since(self.start);
             }
+            self.warm_up.missed();
         }
         self.wait()
     }

@@ -84,8 +84,9 @@ fn check_programs(summary: &Value, polls: u64) -> Result<(), String> {
 }
 
 /// One run of the many programs on `cycle` (`5ms spinning`: `--spin` the whole cycle, the scan
-/// thread never sleeps; `5ms no warm-up`: `--no-warm-up`): its mean scan time and its overruns.
-fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str) -> Result<(f64, u64), String> {
+/// thread never sleeps; `5ms no warm-up`: `--no-warm-up`): its mean scan time, its overruns,
+/// and its mean warm-up before a scan (`NaN` from a host without one).
+fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str) -> Result<(f64, u64, f64), String> {
     let (cycle, cold) = cycle.strip_suffix(" no warm-up").map_or((cycle, false), |c| (c, true));
     let (cycle, spin) = cycle.strip_suffix(" spinning").map_or((cycle, None), |c| (c, Some(c)));
     let mut args: Vec<String> = ["run", "--cycle", cycle, "--json", "--inputs", "01", "--compiler", compiler].map(String::from).into();
@@ -99,7 +100,12 @@ fn many(host: &Path, files: &[String], s: &Settings, compiler: &str, cycle: &str
     if summary["variables"]["count"] != expected || summary["outputs"][0] != 1 {
         return Err(format!("wrong results: count {} (expected {expected}), outputs {}", summary["variables"]["count"], summary["outputs"]));
     }
-    Ok((summary["stats"]["avg_us"].as_f64().unwrap_or(f64::NAN), summary["stats"]["overruns"].as_u64().unwrap_or(0)))
+    let stats = &summary["stats"];
+    let warm_up = match stats["warm_ups"].as_u64() {
+        Some(n) if n > 0 => stats["warm_up_avg_us"].as_f64().unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    };
+    Ok((stats["avg_us"].as_f64().unwrap_or(f64::NAN), stats["overruns"].as_u64().unwrap_or(0), warm_up))
 }
 
 /// `--decay`: the mean scan of [`DECAY_PROGRAMS`] copies with the scan thread spinning between
@@ -222,21 +228,25 @@ pub fn scan_bench(args: &[&str]) -> Result<(), String> {
             }
         }
         let mut means = vec![Vec::new(); configs.len()];
+        let mut warm_ups = vec![Vec::new(); configs.len()];
         let mut overruns = vec![0; means.len()];
         for _ in 0..s.repeat {
             for (i, &(compiler, _, host, _, files, cycle)) in configs.iter().enumerate() {
-                let (mean, overran) = many(host, files, &s, compiler, cycle)?;
+                let (mean, overran, warm_up) = many(host, files, &s, compiler, cycle)?;
                 means[i].push(mean);
+                warm_ups[i].push(warm_up);
                 overruns[i] += overran;
             }
         }
         println!("\n{} programs of bench-tiny ({} bytes): copies, or distinct (each with a custom section of its own, so compiled apart), {} scans a run, {} runs of each in turn:\n", s.programs, tiny.len(), s.cycles, s.repeat);
-        println!("| plc-host | compiler | programs | cycle | mean scan, median of the runs (µs) | the runs' means (µs) | per program | overruns |");
-        println!("|---|---|---|---|---:|---|---:|---:|");
+        println!("| plc-host | compiler | programs | cycle | mean scan, median of the runs (µs) | the runs' means (µs) | per program | overruns | warm-up before a scan, median (µs) |");
+        println!("|---|---|---|---|---:|---|---:|---:|---:|");
         for (i, &(compiler, label, _, kind, _, cycle)) in configs.iter().enumerate() {
             let mid = median(means[i].clone());
             let all: Vec<String> = means[i].iter().map(|m| format!("{m:.0}")).collect();
-            println!("| {label} | {compiler} | {kind} | {cycle} | {mid:.0} | {} | {:.0} ns | {} |", all.join(", "), mid * 1000.0 / s.programs as f64, overruns[i]);
+            let warm_up = median(warm_ups[i].clone());
+            let warm_up = if warm_up.is_nan() { "–".to_owned() } else { format!("{warm_up:.0}") };
+            println!("| {label} | {compiler} | {kind} | {cycle} | {mid:.0} | {} | {:.0} ns | {} | {warm_up} |", all.join(", "), mid * 1000.0 / s.programs as f64, overruns[i]);
         }
         let minimal_wasm = built.join("bench_minimal.wasm");
         let pairs: Vec<_> = COMPILERS.iter().flat_map(|&c| hosts.iter().map(move |&(label, host)| (c, label, host))).collect();
