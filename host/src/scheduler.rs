@@ -163,7 +163,9 @@ impl Scheduler {
     pub fn wait_warming(&mut self, warm: impl FnOnce(Instant) -> bool) -> Duration {
         if self.warm_up.lead(self.cycle).is_some() {
             let planned = self.free_until();
-            let started = crate::realtime::sleep_until(planned, Duration::ZERO);
+            // The spin asked for still starts `spin` before the deadline.
+            let spin = self.spin.saturating_sub(self.deadline.saturating_duration_since(planned));
+            let started = crate::realtime::sleep_until(planned, spin);
             if started < self.deadline {
                 let finished = warm(self.deadline);
                 let took = Instant::now().saturating_duration_since(started);
