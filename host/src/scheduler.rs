@@ -28,7 +28,7 @@ pub struct CycleStats {
     pub jitter: Duration,
     /// The delays of the scans' starts after their deadlines: percentiles and maximum.
     pub lateness: Lateness,
-    /// Warm-ups before the scans ([`Scheduler::with_warm_up`]) and their time, together.
+    /// Warm-ups of the caches before the scans ([`Scheduler::with_warm_up`]).
     pub warm_ups: u64,
     /// The time of all warm-ups together.
     pub warm_up_total: Duration,
@@ -100,7 +100,7 @@ fn nanos(n: u128) -> Option<Duration> {
     Some(Duration::new(secs, (n % 1_000_000_000) as u32))
 }
 
-/// Runs scans on a fixed cycle: `wait` until the deadline, scan, `done`.
+/// Runs scans on a fixed cycle: `wait` (or `wait_warming`) until the deadline, scan, `done`.
 #[derive(Debug)]
 pub struct Scheduler {
     cycle: Duration,
