@@ -37,8 +37,10 @@ impl Meter {
         let info = module.info();
         let mut global = |name: &str, probe: Value| {
             let Some(&ExportIndex::Global(index)) = info.exports.get(name) else { return Err(fault(format!("no global `{name}`"))) };
-            let defined = index.as_u32() as usize - info.num_imported_globals;
-            let ours = made.global(defined).ok_or_else(|| fault(format!("`{name}` was not made by this host")))?;
+            let ours = (index.as_u32() as usize)
+                .checked_sub(info.num_imported_globals)
+                .and_then(|defined| made.global(defined))
+                .ok_or_else(|| fault(format!("`{name}` was not made by this host")))?;
             let theirs = instance.exports.get_global(name).map_err(|e| fault(e.to_string()))?;
             let before = theirs.get(store);
             theirs.set(store, probe.clone()).map_err(|e| fault(e.to_string()))?;
