@@ -1,6 +1,7 @@
 //! Where the data a poll touches first lies, taken every [`HOT_POLLS`] polls: only addresses,
 //! for [`Live::prefetch`](super::Live::prefetch) to ask the caches for while the program
-//! before runs.
+//! before runs, and in the warm-up before a scan
+//! ([`Controller::warm_up`](crate::Controller::warm_up)).
 
 use std::any::Any;
 
